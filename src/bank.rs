@@ -1,0 +1,244 @@
+//! The approved answer bank: `answer-bank/*.toml`, one `[[entry]]` per answer.
+
+use crate::mappings::Mappings;
+use crate::model::{Circle, ControlId, Visibility};
+use crate::source::SourceFile;
+use anyhow::{Result, bail};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use toml::Spanned;
+
+/// An entry as written in the TOML file (unknown keys are an error).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEntry {
+    id: Spanned<String>,
+    circle: Circle,
+    questions: Spanned<Vec<String>>,
+    answer: String,
+    short: Option<String>,
+    #[serde(default)]
+    controls: Vec<Spanned<ControlId>>,
+    #[serde(default)]
+    scope: Vec<Spanned<String>>,
+    #[serde(default)]
+    visibility: Visibility,
+    owner: Option<String>,
+    reviewed: Option<toml::value::Datetime>,
+    #[serde(default)]
+    tags: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    entry: Vec<RawEntry>,
+}
+
+/// Where an entry was written, for messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub file: String,
+    pub line: usize,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+/// One approved answer.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub id: String,
+    pub circle: Circle,
+    /// Canonical question first, then variants.
+    pub questions: Vec<String>,
+    pub answer: String,
+    pub short: Option<String>,
+    pub controls: Vec<ControlId>,
+    pub scope: Vec<String>,
+    pub visibility: Visibility,
+    pub owner: Option<String>,
+    pub reviewed: Option<toml::value::Date>,
+    pub tags: Vec<String>,
+    pub origin: Origin,
+}
+
+/// The whole bank, entries in file order.
+#[derive(Debug, Clone)]
+pub struct Bank {
+    pub entries: Vec<Entry>,
+    /// SHA-256 over the source files, so outputs say which bank made them.
+    pub version: String,
+}
+
+impl Bank {
+    /// Parses and validates every file; the first problem is reported with its place.
+    pub fn load(files: &[SourceFile], mappings: &Mappings) -> Result<Bank> {
+        let mut entries = Vec::new();
+        let mut seen: HashMap<String, Origin> = HashMap::new();
+        let mut hasher = Sha256::new();
+        for file in files {
+            hasher.update(file.name.rsplit('/').next().unwrap_or("").as_bytes());
+            hasher.update(file.text.as_bytes());
+            let raw: RawFile = file.parse_toml()?;
+            for r in raw.entry {
+                let entry = validate(file, r, mappings)?;
+                if let Some(first) = seen.get(&entry.id) {
+                    bail!(
+                        "{}: duplicate entry id `{}` (first defined at {first}); give each entry its own id",
+                        entry.origin,
+                        entry.id
+                    );
+                }
+                seen.insert(entry.id.clone(), entry.origin.clone());
+                entries.push(entry);
+            }
+        }
+        if entries.is_empty() {
+            bail!("the answer bank has no [[entry]] tables; run `qfill init DIR` for a starter bank");
+        }
+        let version = hex(&hasher.finalize())[..16].to_string();
+        Ok(Bank { entries, version })
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+}
+
+fn validate(file: &SourceFile, r: RawEntry, mappings: &Mappings) -> Result<Entry> {
+    let id_span = r.id.span();
+    let at = file.at(&id_span);
+    let id = r.id.into_inner();
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
+    {
+        bail!("{at}: entry id `{id}` must use only a-z, 0-9, `.`, `_` and `-`");
+    }
+    let q_span = r.questions.span();
+    let questions: Vec<String> = r
+        .questions
+        .into_inner()
+        .into_iter()
+        .map(|q| q.trim().to_string())
+        .collect();
+    if questions.is_empty() || questions.iter().any(|q| q.is_empty()) {
+        bail!(
+            "{}: entry `{id}` needs at least one question and no empty ones",
+            file.at(&q_span)
+        );
+    }
+    if r.answer.trim().is_empty() {
+        bail!("{at}: entry `{id}` has an empty answer");
+    }
+    for s in &r.scope {
+        if !mappings.scope.has_item(s.get_ref()) {
+            bail!(
+                "{}: entry `{id}` names scope id `{}`, which mappings/scope.toml does not define",
+                file.at(&s.span()),
+                s.get_ref()
+            );
+        }
+    }
+    let (line, _) = file.line_col(id_span.start);
+    Ok(Entry {
+        id,
+        circle: r.circle,
+        questions,
+        answer: normalise_answer(&r.answer),
+        short: r.short.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
+        controls: r.controls.into_iter().map(Spanned::into_inner).collect(),
+        scope: r.scope.into_iter().map(Spanned::into_inner).collect(),
+        visibility: r.visibility,
+        owner: r.owner,
+        reviewed: r.reviewed.and_then(|d| d.date),
+        tags: r.tags,
+        origin: Origin {
+            file: file.name.clone(),
+            line,
+        },
+    })
+}
+
+/// TOML multi-line strings wrap at ~100 columns; answers are paragraphs.
+/// Single newlines become spaces, blank lines stay paragraph breaks.
+fn normalise_answer(text: &str) -> String {
+    text.trim()
+        .split("\n\n")
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile {
+            name: "bank/t.toml".into(),
+            text: text.into(),
+        }
+    }
+
+    const GOOD: &str = r#"
+[[entry]]
+id = "crypto.at-rest"
+circle = "product"
+questions = ["Do you encrypt data at rest?"]
+answer = """
+Yes. AES-256
+everywhere.
+"""
+short = "Yes"
+controls = ["8.24"]
+"#;
+
+    #[test]
+    fn loads_an_entry_and_normalises_its_answer() {
+        let m = Mappings::builtin().unwrap();
+        let bank = Bank::load(&[file(GOOD)], &m).unwrap();
+        let e = &bank.entries[0];
+        assert_eq!(e.answer, "Yes. AES-256 everywhere.");
+        assert_eq!(e.controls[0].to_string(), "A.8.24");
+        assert_eq!(e.origin.line, 3);
+    }
+
+    #[test]
+    fn duplicate_ids_name_both_places() {
+        let m = Mappings::builtin().unwrap();
+        let err = Bank::load(&[file(&format!("{GOOD}{GOOD}"))], &m)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("duplicate entry id `crypto.at-rest`"), "{err}");
+        assert!(err.contains("bank/t.toml:14") && err.contains("bank/t.toml:3"), "{err}");
+    }
+
+    #[test]
+    fn unknown_controls_scopes_and_keys_are_errors() {
+        let m = Mappings::builtin().unwrap();
+        let bad_control = GOOD.replace("8.24", "9.99");
+        let err = Bank::load(&[file(&bad_control)], &m).unwrap_err().to_string();
+        assert!(err.contains("bank/t.toml:11") && err.contains("9.99"), "{err}");
+
+        let bad_scope = format!("{GOOD}scope = [\"nowhere\"]\n");
+        let err = Bank::load(&[file(&bad_scope)], &m).unwrap_err().to_string();
+        assert!(err.contains("scope id `nowhere`"), "{err}");
+
+        let typo = GOOD.replace("short =", "shrot =");
+        let err = Bank::load(&[file(&typo)], &m).unwrap_err().to_string();
+        assert!(err.contains("unknown field `shrot`"), "{err}");
+    }
+}

@@ -1,0 +1,137 @@
+//! Command-line interface definitions.
+
+use crate::model::Audience;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+const ABOUT: &str = "Answer buyer security questionnaires from your approved answer bank, \
+without claiming more than your ISO/IEC 27001 certificate covers.";
+
+const FILL_EXAMPLES: &str = "\
+Examples:
+  qfill fill vendor-q.xlsx
+  qfill fill vendor-q.xlsx -o out/ --json out/vendor-q.json
+  qfill fill vendor-q.xlsx --bank ./answer-bank --mappings ./mappings --audience nda
+  qfill fill odd-layout.xlsx --sheet Security --header-row 4 --question-col C --answer-col D";
+
+#[derive(Parser, Debug)]
+#[command(name = "qfill", version, about = ABOUT, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Fill a questionnaire: writes NAME.filled.xlsx and NAME.review.xlsx
+    #[command(after_help = FILL_EXAMPLES)]
+    Fill(FillArgs),
+    /// Write the built-in starter bank and mappings to DIR, to edit
+    #[command(after_help = "Example:\n  qfill init my-bank && qfill fill q.xlsx --bank my-bank/answer-bank --mappings my-bank/mappings")]
+    Init(InitArgs),
+    /// Show the best bank matches for one question typed at the terminal
+    #[command(after_help = "Example:\n  qfill search \"Do you enforce MFA for admins?\"")]
+    Search(SearchArgs),
+}
+
+/// Where the answer bank and mappings come from.
+#[derive(Args, Debug, Clone, Default)]
+pub struct BankArgs {
+    /// Answer bank directory (default: ./answer-bank if present, else the built-in starter bank)
+    #[arg(long, value_name = "DIR")]
+    pub bank: Option<PathBuf>,
+    /// Mappings directory (default: ./mappings if present, else built-in); missing files fall back to built-in
+    #[arg(long, value_name = "DIR")]
+    pub mappings: Option<PathBuf>,
+    /// Confidence at or above which answers are written (default from mappings/matching.toml)
+    #[arg(long, value_name = "0..1")]
+    pub auto_threshold: Option<f64>,
+    /// Confidence at or above which answers are suggested for review
+    #[arg(long, value_name = "0..1")]
+    pub review_threshold: Option<f64>,
+}
+
+/// Overrides for layout detection.
+#[derive(Args, Debug, Clone, Default)]
+pub struct LayoutArgs {
+    /// Only read these sheets (repeatable); hidden sheets are skipped unless named
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Vec<String>,
+    /// The header row (1-based); questions start below it
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub header_row: Option<u32>,
+    /// The question column (letter or 1-based number)
+    #[arg(long, value_name = "COL")]
+    pub question_col: Option<String>,
+    /// The question-ID column
+    #[arg(long, value_name = "COL")]
+    pub id_col: Option<String>,
+    /// The answer column (Yes/No or free text)
+    #[arg(long, value_name = "COL")]
+    pub answer_col: Option<String>,
+    /// The free-text column (comments, explanation)
+    #[arg(long, value_name = "COL")]
+    pub comment_col: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct FillArgs {
+    /// The questionnaire: xlsx, xlsm, xls, xlsb, ods or csv
+    pub input: PathBuf,
+    /// Output folder (default: next to the input)
+    #[arg(short, long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+    /// Also write the per-question results as JSON to PATH
+    #[arg(long, value_name = "PATH")]
+    pub json: Option<PathBuf>,
+    /// Who receives the filled workbook; `public` withholds NDA entries and SoA justifications
+    #[arg(long, value_enum, default_value_t = Audience::Public)]
+    pub audience: Audience,
+    /// Also write `review` suggestions into the filled workbook
+    #[arg(long)]
+    pub include_review: bool,
+    /// Replace answers already present in the questionnaire
+    #[arg(long)]
+    pub overwrite: bool,
+    /// Replace output files that already exist
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub bank: BankArgs,
+    #[command(flatten)]
+    pub layout: LayoutArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// Folder to create; gets answer-bank/ and mappings/
+    pub dir: PathBuf,
+    /// Write into DIR even if it already holds a bank
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct SearchArgs {
+    /// The question text
+    pub text: String,
+    /// How many matches to show
+    #[arg(short = 'n', long, default_value_t = 5)]
+    pub top: usize,
+    /// Print JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub bank: BankArgs,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,52 @@
+//! One module per subcommand, plus what they share: loading the bank.
+
+pub mod fill;
+pub mod init;
+pub mod search;
+
+use crate::bank::Bank;
+use crate::cli::BankArgs;
+use crate::mappings::{Mappings, Thresholds};
+use crate::matching::Matcher;
+use crate::source::{DEFAULT_BANK, embedded_toml_files, toml_files_in};
+use anyhow::{Result, bail};
+use std::path::Path;
+
+/// The bank, its mappings and the index over it, loaded once per run.
+pub struct Loaded {
+    pub bank: Bank,
+    pub mappings: Mappings,
+    pub matcher: Matcher,
+}
+
+/// Loads what `--bank`/`--mappings` name, else ./answer-bank and ./mappings, else the built-in defaults.
+pub fn load(args: &BankArgs) -> Result<Loaded> {
+    let mappings = match &args.mappings {
+        Some(dir) => Mappings::load(dir)?,
+        None if Path::new("mappings").is_dir() => Mappings::load(Path::new("mappings"))?,
+        None => Mappings::builtin()?,
+    };
+    let files = match &args.bank {
+        Some(dir) => toml_files_in(dir)?,
+        None if Path::new("answer-bank").is_dir() => toml_files_in(Path::new("answer-bank"))?,
+        None => embedded_toml_files(&DEFAULT_BANK, "(built-in) answer-bank"),
+    };
+    let bank = Bank::load(&files, &mappings)?;
+    let mut thresholds = mappings.thresholds;
+    if let Some(a) = args.auto_threshold {
+        thresholds.auto = a;
+    }
+    if let Some(r) = args.review_threshold {
+        thresholds.review = r;
+    }
+    check_thresholds(thresholds)?;
+    let matcher = Matcher::new(&bank, &mappings)?.with_thresholds(thresholds);
+    Ok(Loaded { bank, mappings, matcher })
+}
+
+fn check_thresholds(t: Thresholds) -> Result<()> {
+    if !(0.0..=1.0).contains(&t.auto) || !(0.0..=1.0).contains(&t.review) || t.review > t.auto {
+        bail!("thresholds must satisfy 0 <= --review-threshold <= --auto-threshold <= 1");
+    }
+    Ok(())
+}

@@ -1,0 +1,214 @@
+//! Compose: turn a match into the answer a buyer reads, with wording that
+//! stays inside what ISO/IEC 27001 certification covers.
+//!
+//! A certificate covers the ISMS inside its declared scope. Where a question
+//! names something out of scope, or asks the certificate to stand for legal
+//! compliance or product assurance, the answer says so in the organisation's
+//! own templates (`mappings/wording.toml`) instead of over-claiming.
+
+use crate::bank::Entry;
+use crate::mappings::{Mappings, ScopeItem};
+use crate::model::{Audience, Status};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// The composed answer for one question.
+#[derive(Debug, Clone, Default)]
+pub struct Composed {
+    pub status: Option<Status>,
+    pub answer: Option<String>,
+    pub short: Option<String>,
+    /// The answer may be shown internally but never to this audience.
+    pub withheld: bool,
+    pub why: Vec<String>,
+}
+
+static ASKS_CERTIFICATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(certif\w*|iso(/iec)?\s?27001|27001|isms|accredit\w*|certificate)\b").expect("valid regex")
+});
+static ASKS_COVERAGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(cover\w*|scope|include[sd]?|apply|applies|extend\w*|inherit\w*|encompass\w*|span\w*)\b").expect("valid regex")
+});
+static ASKS_LEGAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(gdpr|hipaa|ccpa|law|laws|legal(ly)?|regulat\w*|statut\w*|compliant with|compliance with|nis ?2|dora)\b").expect("valid regex")
+});
+static ASKS_PRODUCT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(product|software|source code|code|application|app|platform)\b.{0,40}\b(certified|certificate|certification)\b|\b(certified|certification)\b.{0,40}\b(product|software|source code|code|application)\b").expect("valid regex")
+});
+
+/// Fills `{placeholder}`s; unknown ones stay as written so a typo is visible.
+pub fn fill_template(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = template.trim().to_string();
+    for (k, v) in values {
+        out = out.replace(&format!("{{{k}}}"), v.trim());
+    }
+    out
+}
+
+fn names_item<'m>(question: &str, items: &'m [ScopeItem]) -> Option<&'m ScopeItem> {
+    let q = question.to_lowercase();
+    items.iter().find(|item| {
+        item.names().any(|n| {
+            let n = n.to_lowercase();
+            q.match_indices(&n).any(|(i, _)| {
+                let before = q[..i].chars().next_back();
+                let after = q[i + n.len()..].chars().next();
+                !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+            })
+        })
+    })
+}
+
+/// An out-of-scope item the question names, if any.
+pub fn out_of_scope_item<'m>(question: &str, mappings: &'m Mappings) -> Option<&'m ScopeItem> {
+    names_item(question, &mappings.scope.out_of_scope)
+}
+
+/// Composes the answer for a question matched to `entry` (if any) with the given status.
+pub fn compose(
+    question: &str,
+    entry: Option<&Entry>,
+    status: Status,
+    mappings: &Mappings,
+    audience: Audience,
+) -> Composed {
+    let wording = &mappings.wording;
+    let cert = &mappings.scope.certification;
+    let standard = cert.standard.as_str();
+    let mut out = Composed::default();
+    let asks_cert = ASKS_CERTIFICATION.is_match(question);
+    let out_item = out_of_scope_item(question, mappings);
+
+    // A question about an out-of-scope item, with no entry written for that item.
+    if let Some(item) = out_item
+        && !entry.is_some_and(|e| e.scope.contains(&item.id))
+    {
+        out.why.push(format!("names out-of-scope item `{}`", item.id));
+        if asks_cert {
+            out.answer = Some(fill_template(
+                &wording.out_of_scope,
+                &[
+                    ("standard", standard),
+                    ("item", &item.name),
+                    ("reason", item.reason.as_deref().unwrap_or("")),
+                    ("scope_statement", &cert.statement),
+                ],
+            ));
+            out.short = Some("No".into());
+            out.status = Some(Status::Review);
+            out.why.push("wording out_of_scope".into());
+            return out;
+        }
+        // Never an unqualified in-scope answer for something outside the scope.
+        out.status = Some(status.min_with(Status::Review));
+    }
+
+    let Some(entry) = entry else { return out };
+    if status == Status::None {
+        return out;
+    }
+    let mut answer = entry.answer.clone();
+    if asks_cert && !entry.tags.iter().any(|t| t == "boundary") {
+        let extra = if ASKS_LEGAL.is_match(question) {
+            Some(("legal", &wording.legal))
+        } else if ASKS_PRODUCT.is_match(question) {
+            Some(("product", &wording.product))
+        } else if ASKS_COVERAGE.is_match(question) {
+            Some(("certification", &wording.certification))
+        } else {
+            None
+        };
+        if let Some((name, template)) = extra {
+            let sentence = fill_template(template, &[("standard", standard), ("scope_statement", &cert.statement)]);
+            if !answer.contains(&sentence) {
+                answer = format!("{answer}\n\n{sentence}");
+                out.why.push(format!("wording {name}"));
+            }
+        }
+    }
+    if !entry.visibility.allowed_for(audience) {
+        out.withheld = true;
+        out.status = Some(status.min_with(Status::Review));
+        out.why.push("nda entry withheld from a public audience".into());
+    }
+    out.short = entry.short.clone();
+    out.answer = Some(answer);
+    out
+}
+
+impl Status {
+    /// The less confident of two statuses (auto > review > none).
+    pub fn min_with(self, cap: Status) -> Status {
+        let rank = |s: Status| match s {
+            Status::Auto => 2,
+            Status::Review => 1,
+            Status::None | Status::Kept => 0,
+        };
+        if rank(self) <= rank(cap) { self } else { cap }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bank::Origin;
+    use crate::model::{Circle, Visibility};
+
+    fn entry(answer: &str, tags: &[&str], visibility: Visibility) -> Entry {
+        Entry {
+            id: "x".into(),
+            circle: Circle::Isms,
+            questions: vec!["q".into()],
+            answer: answer.into(),
+            short: Some("Yes".into()),
+            controls: vec![],
+            scope: vec![],
+            visibility,
+            owner: None,
+            reviewed: None,
+            tags: tags.iter().map(|s| s.to_string()).collect(),
+            origin: Origin { file: "f".into(), line: 1 },
+        }
+    }
+
+    #[test]
+    fn out_of_scope_items_get_the_out_of_scope_wording() {
+        let m = Mappings::builtin().unwrap();
+        let e = entry("Yes. We are certified.", &[], Visibility::Public);
+        let c = compose("Is your mobile app covered by your ISO 27001 certificate?", Some(&e), Status::Auto, &m, Audience::Public);
+        assert_eq!(c.status, Some(Status::Review));
+        let a = c.answer.unwrap();
+        assert!(a.contains("outside the scope of our ISO/IEC 27001:2022 certification"), "{a}");
+        assert!(a.contains("beta product"), "{a}");
+    }
+
+    #[test]
+    fn certification_is_not_legal_compliance() {
+        let m = Mappings::builtin().unwrap();
+        let e = entry("We are ISO 27001 certified.", &[], Visibility::Public);
+        let c = compose("Does your ISO 27001 certification make you GDPR compliant?", Some(&e), Status::Auto, &m, Audience::Public);
+        assert!(c.answer.unwrap().contains("does not by itself make us compliant"));
+        assert!(c.why.contains(&"wording legal".to_string()));
+    }
+
+    #[test]
+    fn coverage_questions_get_the_certification_template_once() {
+        let m = Mappings::builtin().unwrap();
+        let e = entry("Yes.", &[], Visibility::Public);
+        let c = compose("Which systems does your ISO 27001 certificate cover?", Some(&e), Status::Auto, &m, Audience::Public);
+        let a = c.answer.unwrap();
+        assert_eq!(a.matches("applies to the systems and processes defined in our ISMS scope").count(), 1, "{a}");
+    }
+
+    #[test]
+    fn nda_entries_are_withheld_from_a_public_audience() {
+        let m = Mappings::builtin().unwrap();
+        let e = entry("Secret detail.", &[], Visibility::Nda);
+        let c = compose("Share your SoA?", Some(&e), Status::Auto, &m, Audience::Public);
+        assert!(c.withheld);
+        assert_eq!(c.status, Some(Status::Review));
+        let c = compose("Share your SoA?", Some(&e), Status::Auto, &m, Audience::Nda);
+        assert!(!c.withheld);
+        assert_eq!(c.status, None);
+    }
+}

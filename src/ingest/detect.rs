@@ -1,0 +1,601 @@
+//! Layout detection: on every sheet, find the header row, the question, ID and
+//! answer columns, and the rows that hold questions.
+//!
+//! The method: label each header-looking cell with a column role by keyword,
+//! pick the first row that names a question column and at least one other role,
+//! check the pick against the cells below, then walk the rows and keep those
+//! whose question cell reads like a question. Sheets without such a header fall
+//! back to the column with the most question-like cells.
+
+use super::{Sheet, Workbook, parse_col};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// Command-line overrides of what detection would choose (0-based).
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub sheets: Vec<String>,
+    pub header_row: Option<u32>,
+    pub question_col: Option<u32>,
+    pub id_col: Option<u32>,
+    pub answer_col: Option<u32>,
+    pub comment_col: Option<u32>,
+}
+
+/// Where an answer goes on a question's row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnswerTarget {
+    /// One answer cell (possibly a dropdown).
+    Cell(u32),
+    /// One column each for Yes, No and N/A: the answer is an `x` in one of them.
+    Marks { yes: u32, no: u32, na: Option<u32> },
+    /// No answer column: only the free-text column, if any.
+    None,
+}
+
+/// The layout found on one sheet.
+#[derive(Debug, Clone)]
+pub struct SheetLayout {
+    pub sheet_index: usize,
+    pub header_row: Option<u32>,
+    pub question_col: u32,
+    pub id_col: Option<u32>,
+    pub answer: AnswerTarget,
+    pub comment_col: Option<u32>,
+    pub questions: Vec<Question>,
+}
+
+/// One detected question.
+#[derive(Debug, Clone)]
+pub struct Question {
+    pub sheet: String,
+    pub sheet_index: usize,
+    /// 0-based row.
+    pub row: u32,
+    pub id: Option<String>,
+    pub text: String,
+    /// An answer already in the answer cell(s), placeholders aside.
+    pub existing: Option<String>,
+    pub answer: AnswerTarget,
+    pub comment_col: Option<u32>,
+    /// The dropdown's allowed values of the answer cell, if it has one.
+    pub allowed: Option<Vec<String>>,
+}
+
+impl Question {
+    /// 1-based row, as people and the spec count.
+    pub fn row1(&self) -> u32 {
+        self.row + 1
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Question,
+    Id,
+    Answer,
+    Comment,
+    /// A buyer-side or guidance column that must not be filled.
+    Buyer,
+    Yes,
+    No,
+    Na,
+}
+
+fn words(label: &str) -> Vec<String> {
+    label
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric() && c != '#' && c != '/')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The role a header label names, with a strength (higher wins).
+fn role_of(label: &str) -> Option<(Role, u8)> {
+    let l = label.trim().to_lowercase();
+    let l = l.trim_end_matches(['*', ':']).trim();
+    if l.is_empty() || l.len() > 80 {
+        return None;
+    }
+    let w = words(l);
+    let has = |k: &str| w.iter().any(|x| x == k);
+    let has_any = |ks: &[&str]| ks.iter().any(|k| has(k));
+    match l {
+        "yes" | "sí" | "si" => return Some((Role::Yes, 3)),
+        "no" => return Some((Role::No, 3)),
+        "n/a" | "na" | "not applicable" | "n.a." => return Some((Role::Na, 3)),
+        _ => {}
+    }
+    if has_any(&["analyst", "buyer", "reviewer", "assessor", "auditor", "guidance", "scoring", "score", "weight", "internal"]) {
+        return Some((Role::Buyer, 3));
+    }
+    if has_any(&["id", "ref", "ref_id", "#", "qid", "nº", "n°", "no.", "código", "code"])
+        || l == "no"
+        || l == "number"
+        || l.ends_with(" id")
+        || l.starts_with("id ")
+        || l == "item #"
+        || l == "reference"
+    {
+        let strength = if has("question") { 4 } else if has("control") { 1 } else { 3 };
+        return Some((Role::Id, strength));
+    }
+    if has_any(&["comment", "comments", "notes", "note", "explanation", "explain", "evidence", "details", "justification", "remarks", "observations", "comentarios", "observaciones"])
+        || l.contains("additional info")
+        || l.contains("implementation description")
+        || l.contains("supporting")
+    {
+        return Some((Role::Comment, 3));
+    }
+    if has_any(&["answer", "answers", "response", "responses", "respuesta", "yes/no", "compliant", "compliance"])
+        || l.contains("yes / no")
+        || l.contains("(yes/no")
+    {
+        return Some((Role::Answer, 3));
+    }
+    if has_any(&["question", "questions", "pregunta", "preguntas", "query"]) {
+        return Some((Role::Question, 3));
+    }
+    if has_any(&["requirement", "requirements", "criteria", "criterion", "statement"]) {
+        return Some((Role::Question, 2));
+    }
+    if has_any(&["description", "item", "control", "request", "descripción"]) {
+        return Some((Role::Question, 1));
+    }
+    None
+}
+
+/// Roles found in one row, by column.
+fn row_roles(sheet: &Sheet, row: u32) -> Vec<(u32, Role, u8)> {
+    (0..sheet.width())
+        .filter_map(|c| {
+            let t = sheet.text(row, c);
+            role_of(&t).map(|(r, s)| (c, r, s))
+        })
+        .collect()
+}
+
+/// Does this row look like a header: a question column and another role.
+fn header_score(sheet: &Sheet, row: u32) -> u32 {
+    let roles = row_roles(sheet, row);
+    let q = roles.iter().filter(|(_, r, _)| *r == Role::Question).map(|x| x.2).max();
+    let others = roles
+        .iter()
+        .filter(|(_, r, _)| matches!(r, Role::Id | Role::Answer | Role::Comment))
+        .count() as u32;
+    // Long prose in the row means it is a question or an instruction, not a header.
+    let prose = (0..sheet.width()).any(|c| sheet.text(row, c).split_whitespace().count() > 12);
+    match q {
+        Some(s) if others >= 1 && !prose => u32::from(s) * 10 + others,
+        _ => 0,
+    }
+}
+
+static INTERROGATIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(\W*\d+[\.\)]?\s*)?(do|does|did|is|are|was|were|has|have|had|can|could|will|would|should|shall|may|must|how|what|which|who|whom|whose|where|when|why|describe|explain|provide|list|please|state|confirm|indicate|specify|detail|outline|identify|attach|share|upload|give|tell|summari[sz]e|select|name|define|¿|se|existe|dispone|tiene|cuenta|realiza|están|está|hay|cómo|qué|cuál)\b",
+    )
+    .expect("valid regex")
+});
+
+static FOOTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(end of (the )?(standard|table|questionnaire|document|section|survey)|end table data|©|\(c\)\s|copyright\b|all rights reserved)")
+        .expect("valid regex")
+});
+
+static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(vendor|product|company|supplier|contact)( contact)? (name|title|email|phone( number)?)$|^(mm|dd|yyyy)[/\-.](mm|dd|yyyy)[/\-.](mm|dd|yyyy)$|^\d{3}-\d{3}-\d{4}$|^https?://(www\.)?(vendor|example|company)\.|^(select|choose)( an?)?( item| option| one| answer)?\.*$|^please (select|choose|enter)|^enter (text|answer|response)|^click (here|to)|^\[.*\]$|^<.*>$|^(tbd|tbc|xxx+|\.\.\.|-+)$")
+        .expect("valid regex")
+});
+
+/// Text already in an answer cell that a template put there, not a real answer.
+pub fn is_placeholder(text: &str) -> bool {
+    PLACEHOLDER.is_match(text.trim())
+}
+
+/// Reads like something a vendor is asked: a question, a request, or a
+/// statement long enough to be a requirement.
+pub fn looks_like_question(text: &str) -> bool {
+    let t = text.trim();
+    if t.is_empty() || FOOTER.is_match(t) {
+        return false;
+    }
+    let n = t.split_whitespace().count();
+    if t.contains('?') && n >= 2 {
+        return true;
+    }
+    if n >= 3 && INTERROGATIVE.is_match(t) {
+        return true;
+    }
+    n >= 7
+}
+
+/// Detects the layout of every sheet that holds questions.
+pub fn detect(book: &Workbook, ov: &Overrides) -> Vec<SheetLayout> {
+    book.sheets
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| {
+            if ov.sheets.is_empty() {
+                !s.hidden
+            } else {
+                ov.sheets.iter().any(|n| n.eq_ignore_ascii_case(&s.name))
+            }
+        })
+        .filter_map(|(i, s)| detect_sheet(i, s, ov))
+        .filter(|l| !l.questions.is_empty())
+        .collect()
+}
+
+/// A sheet's header row: the override, the first strong header, or none.
+fn find_header(sheet: &Sheet, ov: &Overrides) -> Option<u32> {
+    if ov.header_row.is_some() {
+        return ov.header_row;
+    }
+    let limit = sheet.height().min(80);
+    let scores: Vec<u32> = (0..limit).map(|r| header_score(sheet, r)).collect();
+    let best = *scores.iter().max()?;
+    if best == 0 {
+        return None;
+    }
+    // The first row as good as the best one: repeated section headers (HECVAT) share a score.
+    scores.iter().position(|s| *s == best).map(|r| r as u32)
+}
+
+fn detect_sheet(index: usize, sheet: &Sheet, ov: &Overrides) -> Option<SheetLayout> {
+    let header = find_header(sheet, ov);
+    let mut layout = match header {
+        Some(h) => layout_from_header(index, sheet, h, ov)?,
+        None => layout_from_content(index, sheet, ov)?,
+    };
+    let start = data_start(sheet, header);
+    layout.questions = question_rows(sheet, &layout, start);
+    Some(layout)
+}
+
+/// Rows just under the header that are part of it (two-row headers, Yes/No sub-labels).
+fn data_start(sheet: &Sheet, header: Option<u32>) -> u32 {
+    let Some(h) = header else { return 0 };
+    let mut r = h + 1;
+    while r < sheet.height() && r <= h + 2 {
+        let cells: Vec<String> = (0..sheet.width()).map(|c| sheet.text(r, c)).filter(|t| !t.is_empty()).collect();
+        let sub_header = !cells.is_empty()
+            && cells.iter().all(|t| role_of(t).is_some() && t.split_whitespace().count() <= 4);
+        if cells.is_empty() || sub_header {
+            r += 1;
+        } else {
+            break;
+        }
+    }
+    r
+}
+
+/// Roles of the header row merged with the sub-header rows under it.
+fn header_roles(sheet: &Sheet, h: u32) -> Vec<(u32, Role, u8)> {
+    let mut roles = row_roles(sheet, h);
+    for r in h + 1..data_start(sheet, Some(h)) {
+        roles.extend(row_roles(sheet, r));
+    }
+    roles
+}
+
+fn best(roles: &[(u32, Role, u8)], role: Role, sheet: &Sheet, rows: &[u32]) -> Option<u32> {
+    roles
+        .iter()
+        .filter(|(_, r, _)| *r == role)
+        .max_by_key(|(c, _, s)| (*s, filled(sheet, *c, rows), std::cmp::Reverse(*c)))
+        .map(|(c, _, _)| *c)
+}
+
+/// How many of the sample rows have text in a column.
+fn filled(sheet: &Sheet, col: u32, rows: &[u32]) -> usize {
+    rows.iter().filter(|&&r| !sheet.get(r, col).is_empty()).count()
+}
+
+fn sample_rows(sheet: &Sheet, from: u32) -> Vec<u32> {
+    (from..sheet.height()).take(400).collect()
+}
+
+fn layout_from_header(index: usize, sheet: &Sheet, h: u32, ov: &Overrides) -> Option<SheetLayout> {
+    let roles = header_roles(sheet, h);
+    let rows = sample_rows(sheet, data_start(sheet, Some(h)));
+    let question_col = match ov.question_col {
+        Some(c) => c,
+        None => {
+            // Among question-role columns, the strongest label wins, then the one with most prose.
+            roles
+                .iter()
+                .filter(|(_, r, _)| *r == Role::Question)
+                .max_by_key(|(c, _, s)| (*s, prose_count(sheet, *c, &rows)))
+                .map(|(c, _, _)| *c)?
+        }
+    };
+    let id_col = ov
+        .id_col
+        .or_else(|| best(&roles, Role::Id, sheet, &rows))
+        .filter(|c| *c != question_col);
+    let comment_col = ov
+        .comment_col
+        .or_else(|| best(&roles, Role::Comment, sheet, &rows).filter(|c| *c > question_col))
+        .or_else(|| best(&roles, Role::Comment, sheet, &rows));
+    let col_of = |role| {
+        roles
+            .iter()
+            .filter(|(c, r, _)| *r == role && *c > question_col)
+            .map(|(c, _, _)| *c)
+            .min()
+    };
+    let marks = match (col_of(Role::Yes), col_of(Role::No)) {
+        (Some(yes), Some(no)) => Some(AnswerTarget::Marks { yes, no, na: col_of(Role::Na) }),
+        _ => None,
+    };
+    let answer = match (ov.answer_col, marks) {
+        (Some(c), _) => AnswerTarget::Cell(c),
+        (None, Some(m)) => m,
+        (None, None) => {
+            let by_header = roles
+                .iter()
+                .filter(|(c, r, _)| *r == Role::Answer && *c != question_col && Some(*c) != comment_col)
+                .min_by_key(|(c, _, s)| (std::cmp::Reverse(*s), *c < question_col, *c))
+                .map(|(c, _, _)| *c);
+            match by_header.or_else(|| dropdown_col(sheet, question_col, &rows)) {
+                Some(c) => AnswerTarget::Cell(c),
+                None if comment_col.is_some() => AnswerTarget::None,
+                None => AnswerTarget::Cell(first_free_col(sheet, question_col, &rows, &roles)),
+            }
+        }
+    };
+    Some(SheetLayout {
+        sheet_index: index,
+        header_row: Some(h),
+        question_col,
+        id_col,
+        answer,
+        comment_col,
+        questions: Vec::new(),
+    })
+}
+
+fn prose_count(sheet: &Sheet, col: u32, rows: &[u32]) -> usize {
+    rows.iter()
+        .filter(|&&r| looks_like_question(&sheet.text(r, col)))
+        .count()
+}
+
+/// A column right of the questions whose cells carry a Yes/No dropdown.
+fn dropdown_col(sheet: &Sheet, question_col: u32, rows: &[u32]) -> Option<u32> {
+    (question_col + 1..sheet.width().max(question_col + 6)).find(|&c| {
+        rows.iter().take(50).any(|&r| {
+            sheet
+                .allowed_values(r, c)
+                .is_some_and(|v| v.iter().any(|x| x.eq_ignore_ascii_case("yes")))
+        })
+    })
+}
+
+/// The first column right of the questions that is empty below the header and names no role.
+fn first_free_col(sheet: &Sheet, question_col: u32, rows: &[u32], roles: &[(u32, Role, u8)]) -> u32 {
+    (question_col + 1..)
+        .find(|&c| filled(sheet, c, rows) * 10 <= rows.len() && !roles.iter().any(|(rc, _, _)| *rc == c))
+        .unwrap_or(question_col + 1)
+}
+
+static SKIP_SHEET: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)instruction|cover|introduc|read ?me|guidance|glossary|definition|scoring|summary|about|overview|changelog|version|lists?$|values|lookup")
+        .expect("valid regex")
+});
+
+static ID_LIKE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[A-Za-z&]{0,8}[- .]?\d+([.\-]\d+)*[a-z]?$|^[A-Z]{1,6}(-[A-Z0-9]{1,6})+$").expect("valid regex")
+});
+
+/// No header: the column with the most question-like cells, if there are enough.
+fn layout_from_content(index: usize, sheet: &Sheet, ov: &Overrides) -> Option<SheetLayout> {
+    if ov.question_col.is_none() && ov.sheets.is_empty() && SKIP_SHEET.is_match(&sheet.name) {
+        return None;
+    }
+    let rows = sample_rows(sheet, 0);
+    let question_col = match ov.question_col {
+        Some(c) => c,
+        None => {
+            let (col, count) = (0..sheet.width())
+                .map(|c| (c, prose_count(sheet, c, &rows)))
+                .max_by_key(|(c, n)| (*n, std::cmp::Reverse(*c)))?;
+            // A lone question-like line is an instruction, not a questionnaire.
+            if count < 3 {
+                return None;
+            }
+            col
+        }
+    };
+    let q_rows: Vec<u32> = rows
+        .iter()
+        .copied()
+        .filter(|&r| looks_like_question(&sheet.text(r, question_col)))
+        .collect();
+    let id_col = ov.id_col.or_else(|| {
+        (0..sheet.width()).filter(|c| *c != question_col).find(|&c| {
+            let ids = q_rows.iter().filter(|&&r| ID_LIKE.is_match(&sheet.text(r, c))).count();
+            ids * 10 >= q_rows.len() * 8
+        })
+    });
+    let answer = AnswerTarget::Cell(
+        ov.answer_col
+            .or_else(|| dropdown_col(sheet, question_col, &q_rows))
+            .unwrap_or_else(|| first_free_col(sheet, question_col, &q_rows, &[])),
+    );
+    Some(SheetLayout {
+        sheet_index: index,
+        header_row: None,
+        question_col,
+        id_col,
+        answer,
+        comment_col: ov.comment_col,
+        questions: Vec::new(),
+    })
+}
+
+fn question_rows(sheet: &Sheet, layout: &SheetLayout, start: u32) -> Vec<Question> {
+    let qc = layout.question_col;
+    let header_label = layout
+        .header_row
+        .map(|h| sheet.text(h, qc).to_lowercase())
+        .unwrap_or_default();
+    let candidates: Vec<u32> = (start..sheet.height())
+        .filter(|&r| {
+            let t = sheet.text(r, qc);
+            looks_like_question(&t) && t.to_lowercase() != header_label && header_score(sheet, r) == 0
+        })
+        .collect();
+    // When nearly every question carries an ID, rows without one are guidance or criteria.
+    let id_col = layout.id_col;
+    let with_id = |r: u32| id_col.is_some_and(|c| !sheet.text(r, c).is_empty());
+    let ids_expected = id_col.is_some()
+        && candidates.iter().filter(|&&r| with_id(r)).count() * 10 >= candidates.len() * 9;
+    candidates
+        .into_iter()
+        .filter(|&r| !ids_expected || with_id(r))
+        .filter(|&r| !sheet.covered_by_merge(r, qc))
+        .map(|r| Question {
+            sheet: sheet.name.clone(),
+            sheet_index: layout.sheet_index,
+            row: r,
+            id: id_col.map(|c| sheet.text(r, c)).filter(|s| !s.is_empty()),
+            text: sheet.text(r, qc),
+            existing: existing_answer(sheet, r, &layout.answer),
+            answer: layout.answer.clone(),
+            comment_col: layout.comment_col,
+            allowed: match layout.answer {
+                AnswerTarget::Cell(c) => sheet.allowed_values(r, c).map(<[String]>::to_vec),
+                _ => None,
+            },
+        })
+        .collect()
+}
+
+fn existing_answer(sheet: &Sheet, row: u32, target: &AnswerTarget) -> Option<String> {
+    let real = |c: u32| {
+        let t = sheet.text(row, c);
+        (!t.is_empty() && !is_placeholder(&t)).then_some(t)
+    };
+    match *target {
+        AnswerTarget::Cell(c) => real(c),
+        AnswerTarget::Marks { yes, no, na } => {
+            let labels = [(Some(yes), "Yes"), (Some(no), "No"), (na, "N/A")];
+            labels
+                .iter()
+                .find(|(c, _)| c.and_then(real).is_some())
+                .map(|(_, l)| l.to_string())
+        }
+        AnswerTarget::None => None,
+    }
+}
+
+/// Parses a column flag value; used by the CLI.
+pub fn col_flag(s: &str) -> Result<u32, String> {
+    parse_col(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{Format, Value};
+
+    fn sheet(rows: &[&[&str]]) -> Sheet {
+        Sheet {
+            name: "S".into(),
+            rows: rows
+                .iter()
+                .map(|r| {
+                    r.iter()
+                        .map(|c| if c.is_empty() { Value::Empty } else { Value::Text(c.to_string()) })
+                        .collect()
+                })
+                .collect(),
+            ..Sheet::default()
+        }
+    }
+
+    fn book(sheets: Vec<Sheet>) -> Workbook {
+        Workbook { path: "t.xlsx".into(), format: Format::Xlsx, sheets, sha256: String::new(), bytes: Vec::new() }
+    }
+
+    #[test]
+    fn finds_header_below_title_and_skips_section_rows() {
+        let s = sheet(&[
+            &["Supplier Security Assessment"],
+            &["Please answer every question."],
+            &[],
+            &["Ref", "Control Question", "Vendor Response (Yes/No/N/A)", "Supporting Evidence / Comments", "Buyer Notes"],
+            &["Governance"],
+            &["SA.1.1", "Do you have an information security policy?"],
+            &["SA.1.2", "Describe how access is reviewed."],
+            &["Access"],
+            &["SA.2.3", "Is MFA enforced for administrators?"],
+            &["End of Standard"],
+        ]);
+        let l = detect(&book(vec![s]), &Overrides::default());
+        assert_eq!(l.len(), 1);
+        let l = &l[0];
+        assert_eq!((l.header_row, l.question_col, l.id_col), (Some(3), 1, Some(0)));
+        assert_eq!(l.answer, AnswerTarget::Cell(2));
+        assert_eq!(l.comment_col, Some(3));
+        let rows: Vec<u32> = l.questions.iter().map(|q| q.row1()).collect();
+        assert_eq!(rows, vec![6, 7, 9]);
+        assert_eq!(l.questions[0].id.as_deref(), Some("SA.1.1"));
+    }
+
+    #[test]
+    fn yes_no_na_sub_headers_become_mark_columns() {
+        let s = sheet(&[
+            &["Control ID", "Question ID", "Consensus Assessment Questions", "Consensus Assessment Answers", "", "", "Notes"],
+            &["", "", "", "Yes", "No", "Not Applicable", ""],
+            &["AIS-01", "AIS-01.1", "Do you use industry standards to build in security?", "", "", "", ""],
+            &["", "AIS-01.2", "Do you use an automated source code analysis tool?", "x", "", "", ""],
+        ]);
+        let l = &detect(&book(vec![s]), &Overrides::default())[0];
+        assert_eq!(l.answer, AnswerTarget::Marks { yes: 3, no: 4, na: Some(5) });
+        assert_eq!(l.id_col, Some(1));
+        assert_eq!(l.questions.len(), 2);
+        assert_eq!(l.questions[1].existing.as_deref(), Some("Yes"));
+    }
+
+    #[test]
+    fn cover_sheets_and_lone_questions_are_not_questionnaires() {
+        let cover = sheet(&[&["How to complete this questionnaire"], &[], &["Do you have any questions? Contact your buyer."]]);
+        assert!(detect(&book(vec![cover]), &Overrides::default()).is_empty());
+    }
+
+    #[test]
+    fn headerless_sheets_fall_back_to_the_most_question_like_column() {
+        let s = sheet(&[
+            &["1", "Do you encrypt data at rest?"],
+            &["2", "Do you run penetration tests every year?"],
+            &["3", "Describe your incident response plan."],
+        ]);
+        let l = &detect(&book(vec![s]), &Overrides::default())[0];
+        assert_eq!((l.question_col, l.id_col, l.answer.clone()), (1, Some(0), AnswerTarget::Cell(2)));
+        assert_eq!(l.questions.len(), 3);
+    }
+
+    #[test]
+    fn placeholders_are_not_answers() {
+        for p in ["Vendor Name", "mm/dd/yyyy", "555-555-5555", "https://www.vendor.domain/privacy", "Select"] {
+            assert!(is_placeholder(p), "{p}");
+        }
+        for a in ["Yes", "No", "N/A", "We encrypt everything."] {
+            assert!(!is_placeholder(a), "{a}");
+        }
+    }
+
+    #[test]
+    fn section_titles_and_metadata_do_not_read_as_questions() {
+        for t in ["Governance", "Vendor Name", "Data Protection", "End of Standard", "© Copyright 2024 CSA"] {
+            assert!(!looks_like_question(t), "{t}");
+        }
+        for t in ["Is MFA enforced?", "Describe your backup process.", "Explain how keys are rotated"] {
+            assert!(looks_like_question(t), "{t}");
+        }
+    }
+}

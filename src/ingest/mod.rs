@@ -1,0 +1,344 @@
+//! Ingest: read a questionnaire (xlsx, xlsm, xls, xlsb, ods or csv) into plain
+//! grids of values, then find its questions (`detect`).
+
+pub mod detect;
+pub mod ooxml;
+pub mod text;
+
+use anyhow::{Context, Result, anyhow, bail};
+use calamine::{Data, Reader, SheetVisible, Sheets};
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+pub use detect::{AnswerTarget, Overrides, Question, detect};
+
+/// File formats qfill reads, told apart by content, not by extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Xlsm,
+    Xls,
+    Xlsb,
+    Ods,
+    Csv,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Xlsx => "xlsx",
+            Format::Xlsm => "xlsm",
+            Format::Xls => "xls",
+            Format::Xlsb => "xlsb",
+            Format::Ods => "ods",
+            Format::Csv => "csv",
+        }
+    }
+}
+
+/// A cell value as read (formula cells hold their cached value).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Value {
+    #[default]
+    Empty,
+    Text(String),
+    Number(f64),
+    Bool(bool),
+}
+
+impl Value {
+    /// The text a person sees, trimmed.
+    pub fn text(&self) -> String {
+        match self {
+            Value::Empty => String::new(),
+            Value::Text(s) => s.trim().to_string(),
+            Value::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
+            Value::Number(n) => n.to_string(),
+            Value::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Value::Empty => true,
+            Value::Text(s) => s.trim().is_empty(),
+            _ => false,
+        }
+    }
+}
+
+/// A rectangle of merged cells, 0-based inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Merge {
+    pub first_row: u32,
+    pub first_col: u32,
+    pub last_row: u32,
+    pub last_col: u32,
+}
+
+/// One sheet as a dense grid indexed by absolute 0-based (row, col).
+#[derive(Debug, Clone, Default)]
+pub struct Sheet {
+    pub name: String,
+    pub hidden: bool,
+    pub rows: Vec<Vec<Value>>,
+    pub merges: Vec<Merge>,
+    /// Allowed values of list data validations, by cell range (xlsx/xlsm only).
+    pub lists: Vec<ooxml::ListValidation>,
+}
+
+impl Sheet {
+    pub fn get(&self, row: u32, col: u32) -> &Value {
+        static EMPTY: Value = Value::Empty;
+        self.rows
+            .get(row as usize)
+            .and_then(|r| r.get(col as usize))
+            .unwrap_or(&EMPTY)
+    }
+
+    pub fn text(&self, row: u32, col: u32) -> String {
+        self.get(row, col).text()
+    }
+
+    pub fn height(&self) -> u32 {
+        self.rows.len() as u32
+    }
+
+    pub fn width(&self) -> u32 {
+        self.rows.iter().map(Vec::len).max().unwrap_or(0) as u32
+    }
+
+    /// The allowed values of a list validation that covers the cell, if any.
+    pub fn allowed_values(&self, row: u32, col: u32) -> Option<&[String]> {
+        self.lists
+            .iter()
+            .find(|l| l.covers(row, col))
+            .map(|l| l.values.as_slice())
+    }
+
+    /// The merged region whose top-left is not this cell, if the cell is hidden under one.
+    pub fn covered_by_merge(&self, row: u32, col: u32) -> bool {
+        self.merges.iter().any(|m| {
+            (m.first_row..=m.last_row).contains(&row)
+                && (m.first_col..=m.last_col).contains(&col)
+                && (m.first_row, m.first_col) != (row, col)
+        })
+    }
+}
+
+/// A questionnaire as read from disk.
+#[derive(Debug, Clone)]
+pub struct Workbook {
+    pub path: PathBuf,
+    pub format: Format,
+    pub sheets: Vec<Sheet>,
+    pub sha256: String,
+    /// The original bytes, for writers that patch the file.
+    pub bytes: Vec<u8>,
+}
+
+/// Reads any supported questionnaire file.
+pub fn read(path: &Path) -> Result<Workbook> {
+    let name = path.display();
+    if path.is_dir() {
+        bail!("{name}: is a directory; give a questionnaire file (use `qfill batch` for folders)");
+    }
+    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => anyhow!("{name}: no such file"),
+        _ => anyhow!("{name}: cannot read the file: {e}"),
+    })?;
+    let format = sniff(&bytes).map_err(|why| anyhow!("{name}: {why}"))?;
+    let sheets = match format {
+        Format::Csv => vec![text::read_csv(&bytes).map_err(|e| anyhow!("{name}: {e}"))?],
+        _ => read_spreadsheet(&bytes, format).with_context(|| format!("{name}"))?,
+    };
+    if sheets.iter().all(|s| s.rows.is_empty()) {
+        bail!("{name}: the workbook is empty");
+    }
+    let sha256 = {
+        use sha2::{Digest, Sha256};
+        crate::bank::hex(&Sha256::digest(&bytes))
+    };
+    Ok(Workbook {
+        path: path.to_path_buf(),
+        format,
+        sheets,
+        sha256,
+        bytes,
+    })
+}
+
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Tells the format from the first bytes (and, for zip packages, their content types).
+pub fn sniff(bytes: &[u8]) -> std::result::Result<Format, String> {
+    if bytes.is_empty() {
+        return Err("the file is empty".into());
+    }
+    if bytes.starts_with(ZIP_MAGIC) {
+        return ooxml::zip_format(bytes);
+    }
+    if bytes.starts_with(CFB_MAGIC) {
+        // Encrypted xlsx files are CFB containers holding an `EncryptedPackage` stream.
+        let utf16 = |s: &str| s.encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<u8>>();
+        let needle = utf16("EncryptedPackage");
+        if bytes.windows(needle.len()).any(|w| w == needle.as_slice()) {
+            return Err(
+                "the workbook is password-protected (encrypted); remove the password and try again"
+                    .into(),
+            );
+        }
+        return Ok(Format::Xls);
+    }
+    if text::looks_like_text(bytes) {
+        return Ok(Format::Csv);
+    }
+    Err("not a spreadsheet (expected xlsx, xlsm, xls, xlsb, ods or csv content)".into())
+}
+
+fn read_spreadsheet(bytes: &[u8], format: Format) -> Result<Vec<Sheet>> {
+    let cursor = Cursor::new(bytes.to_vec());
+    let mut book: Sheets<_> = match format {
+        Format::Xlsx | Format::Xlsm => Sheets::Xlsx(calamine::Xlsx::new(cursor).map_err(friendly)?),
+        Format::Xls => Sheets::Xls(calamine::Xls::new(cursor).map_err(friendly)?),
+        Format::Xlsb => Sheets::Xlsb(calamine::Xlsb::new(cursor).map_err(friendly)?),
+        Format::Ods => Sheets::Ods(calamine::Ods::new(cursor).map_err(friendly)?),
+        Format::Csv => unreachable!("csv is read as text"),
+    };
+    let meta: Vec<(String, bool)> = book
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
+        .map(|s| (s.name.clone(), s.visible != SheetVisible::Visible))
+        .collect();
+    let mut sheets = Vec::with_capacity(meta.len());
+    for (name, hidden) in meta {
+        let range = book
+            .worksheet_range(&name)
+            .map_err(|e| anyhow!("sheet `{name}`: {e}"))?;
+        let merges = match &mut book {
+            Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+            Sheets::Xls(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        sheets.push(Sheet {
+            name,
+            hidden,
+            rows: grid(&range),
+            merges: merges
+                .into_iter()
+                .map(|d| Merge {
+                    first_row: d.start.0,
+                    first_col: d.start.1,
+                    last_row: d.end.0,
+                    last_col: d.end.1,
+                })
+                .collect(),
+            lists: Vec::new(),
+        });
+    }
+    if matches!(format, Format::Xlsx | Format::Xlsm) {
+        let names: Vec<(String, String)> = book.defined_names().to_vec();
+        ooxml::attach_list_validations(bytes, &mut sheets, &names);
+    }
+    Ok(sheets)
+}
+
+/// calamine's errors, reworded for people.
+fn friendly<E: std::fmt::Display>(e: E) -> anyhow::Error {
+    let msg = e.to_string();
+    if msg.contains("password") || msg.contains("Password") {
+        anyhow!("the workbook is password-protected (encrypted); remove the password and try again")
+    } else {
+        anyhow!("the file is corrupt or not a valid spreadsheet ({msg})")
+    }
+}
+
+fn grid(range: &calamine::Range<Data>) -> Vec<Vec<Value>> {
+    let Some((r0, c0)) = range.start() else {
+        return Vec::new();
+    };
+    let (r0, c0) = (r0 as usize, c0 as usize);
+    let mut rows: Vec<Vec<Value>> = vec![Vec::new(); r0];
+    for row in range.rows() {
+        let mut out = vec![Value::Empty; c0];
+        out.extend(row.iter().map(value));
+        while out.last().is_some_and(Value::is_empty) {
+            out.pop();
+        }
+        rows.push(out);
+    }
+    while rows.last().is_some_and(|r| r.is_empty()) {
+        rows.pop();
+    }
+    rows
+}
+
+fn value(d: &Data) -> Value {
+    match d {
+        Data::Empty | Data::Error(_) => Value::Empty,
+        Data::String(s) => Value::Text(s.clone()),
+        Data::Int(i) => Value::Number(*i as f64),
+        Data::Float(f) => Value::Number(*f),
+        Data::Bool(b) => Value::Bool(*b),
+        Data::DateTime(dt) => Value::Number(dt.as_f64()),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => Value::Text(s.clone()),
+    }
+}
+
+/// Spreadsheet column letters (0 → A).
+pub fn col_name(col: u32) -> String {
+    let mut n = col + 1;
+    let mut s = Vec::new();
+    while n > 0 {
+        let r = ((n - 1) % 26) as u8;
+        s.push(b'A' + r);
+        n = (n - 1) / 26;
+    }
+    s.reverse();
+    String::from_utf8(s).expect("ascii")
+}
+
+/// Parses `C`, `c` or `3` (1-based) into a 0-based column.
+pub fn parse_col(s: &str) -> std::result::Result<u32, String> {
+    let t = s.trim();
+    if let Ok(n) = t.parse::<u32>() {
+        return n
+            .checked_sub(1)
+            .ok_or_else(|| "columns are numbered from 1".to_string());
+    }
+    if t.is_empty() || t.len() > 3 || !t.chars().all(|c| c.is_ascii_alphabetic()) {
+        return Err(format!("`{s}` is not a column: use a letter like C or a number like 3"));
+    }
+    Ok(t.to_ascii_uppercase()
+        .bytes()
+        .fold(0u32, |acc, b| acc * 26 + u32::from(b - b'A' + 1))
+        - 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_names_round_trip() {
+        for (i, s) in [(0, "A"), (25, "Z"), (26, "AA"), (701, "ZZ"), (702, "AAA")] {
+            assert_eq!(col_name(i), s);
+            assert_eq!(parse_col(s).unwrap(), i);
+        }
+        assert_eq!(parse_col("3").unwrap(), 2);
+        assert!(parse_col("0").is_err());
+        assert!(parse_col("C3").is_err());
+    }
+
+    #[test]
+    fn sniffing_uses_content_not_extension() {
+        assert_eq!(sniff(b"id,question\n1,Do you?\n"), Ok(Format::Csv));
+        assert!(sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap_err().contains("not a spreadsheet"));
+        assert!(sniff(b"").unwrap_err().contains("empty"));
+        let mut cfb = CFB_MAGIC.to_vec();
+        cfb.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
+        assert!(sniff(&cfb).unwrap_err().contains("remove the password"));
+    }
+}

@@ -1,0 +1,315 @@
+//! `mappings/`: the ISMS scope, the Statement of Applicability, circle rules,
+//! synonyms, wording templates and matching thresholds.
+//!
+//! A mappings directory may hold only some of the files; the others come from
+//! the built-in defaults, so a team can start by writing just `scope.toml`.
+
+pub mod annex_a;
+
+use crate::model::{Circle, ControlId};
+use crate::source::{SourceFile, embedded_mapping};
+use anyhow::{Context, Result, bail};
+use regex::Regex;
+use serde::Deserialize;
+use std::collections::HashSet;
+use std::path::Path;
+use toml::Spanned;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Certification {
+    pub standard: String,
+    pub certificate: Option<String>,
+    pub body: Option<String>,
+    pub valid_until: Option<toml::value::Datetime>,
+    pub statement: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ScopeKind {
+    System,
+    Data,
+    Team,
+    Location,
+    Process,
+    Supplier,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScopeItem {
+    pub id: String,
+    pub kind: ScopeKind,
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Only for out-of-scope items: why they are excluded.
+    pub reason: Option<String>,
+}
+
+impl ScopeItem {
+    /// The name and aliases, the ways a question may refer to this item.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.name.as_str()).chain(self.aliases.iter().map(String::as_str))
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scope {
+    pub certification: Certification,
+    #[serde(default)]
+    pub in_scope: Vec<ScopeItem>,
+    #[serde(default)]
+    pub out_of_scope: Vec<ScopeItem>,
+}
+
+impl Scope {
+    pub fn has_item(&self, id: &str) -> bool {
+        self.in_scope.iter().chain(&self.out_of_scope).any(|i| i.id == id)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SoaStatus {
+    Implemented,
+    Partial,
+    Planned,
+    Excluded,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SoaControl {
+    pub id: ControlId,
+    pub applicable: bool,
+    pub justification: String,
+    pub status: SoaStatus,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Soa {
+    #[serde(default)]
+    pub control: Vec<SoaControl>,
+}
+
+impl Soa {
+    pub fn get(&self, id: ControlId) -> Option<&SoaControl> {
+        self.control.iter().find(|c| c.id == id)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    name: Option<String>,
+    circle: Circle,
+    pattern: Spanned<String>,
+    weight: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCircles {
+    #[serde(default)]
+    rule: Vec<RawRule>,
+}
+
+/// A compiled classification rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub name: String,
+    pub circle: Circle,
+    pub pattern: Regex,
+    pub weight: f64,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Synonyms {
+    /// Groups of terms that mean the same thing; the first is the canonical one.
+    #[serde(default)]
+    pub groups: Vec<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Wording {
+    /// What the certification covers.
+    pub certification: String,
+    /// The question names an out-of-scope item: `{item}`, `{reason}`.
+    pub out_of_scope: String,
+    /// Certification is asked to stand for legal compliance.
+    pub legal: String,
+    /// Certification is asked to stand for product assurance.
+    pub product: String,
+}
+
+/// Confidence thresholds: `auto` at or above `auto`, `review` at or above `review`.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Thresholds {
+    pub auto: f64,
+    pub review: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMatching {
+    thresholds: Thresholds,
+}
+
+/// Every mapping file, parsed and checked.
+#[derive(Debug, Clone)]
+pub struct Mappings {
+    pub scope: Scope,
+    pub soa: Soa,
+    pub rules: Vec<Rule>,
+    pub synonyms: Synonyms,
+    pub wording: Wording,
+    pub thresholds: Thresholds,
+}
+
+const FILES: [&str; 6] = [
+    "scope.toml",
+    "soa.toml",
+    "circles.toml",
+    "synonyms.toml",
+    "wording.toml",
+    "matching.toml",
+];
+
+impl Mappings {
+    /// The defaults embedded in the binary.
+    pub fn builtin() -> Result<Mappings> {
+        Self::from_files(|name| Ok(embedded_mapping(name)))
+    }
+
+    /// Reads `dir`; files it lacks come from the built-in defaults.
+    pub fn load(dir: &Path) -> Result<Mappings> {
+        if !dir.is_dir() {
+            bail!(
+                "{}: the mappings directory does not exist; run `qfill init DIR` to write the defaults",
+                dir.display()
+            );
+        }
+        Self::from_files(|name| {
+            let path = dir.join(name);
+            if path.exists() {
+                SourceFile::read(&path).map(Some)
+            } else {
+                Ok(embedded_mapping(name))
+            }
+        })
+    }
+
+    fn from_files(mut get: impl FnMut(&str) -> Result<Option<SourceFile>>) -> Result<Mappings> {
+        let mut files = Vec::new();
+        for name in FILES {
+            let f = get(name)?.with_context(|| format!("mappings/{name} is missing"))?;
+            files.push(f);
+        }
+        let [scope, soa, circles, synonyms, wording, matching] =
+            <[SourceFile; 6]>::try_from(files).expect("six files");
+        let scope: Scope = scope.parse_toml()?;
+        check_scope(&scope)?;
+        let soa_parsed: Soa = soa.parse_toml()?;
+        check_soa(&soa, &soa_parsed)?;
+        let thresholds = matching.parse_toml::<RawMatching>()?.thresholds;
+        if !(0.0..=1.0).contains(&thresholds.review)
+            || !(0.0..=1.0).contains(&thresholds.auto)
+            || thresholds.review > thresholds.auto
+        {
+            bail!(
+                "{}: thresholds must satisfy 0 <= review <= auto <= 1",
+                matching.name
+            );
+        }
+        Ok(Mappings {
+            scope,
+            soa: soa_parsed,
+            rules: compile_rules(&circles)?,
+            synonyms: synonyms.parse_toml()?,
+            wording: wording.parse_toml()?,
+            thresholds,
+        })
+    }
+}
+
+fn check_scope(scope: &Scope) -> Result<()> {
+    let mut ids = HashSet::new();
+    for item in scope.in_scope.iter().chain(&scope.out_of_scope) {
+        if !ids.insert(item.id.as_str()) {
+            bail!("mappings/scope.toml: scope id `{}` is defined twice", item.id);
+        }
+    }
+    if let Some(item) = scope.out_of_scope.iter().find(|i| i.reason.is_none()) {
+        bail!(
+            "mappings/scope.toml: out-of-scope item `{}` needs a `reason` (it is quoted to buyers)",
+            item.id
+        );
+    }
+    Ok(())
+}
+
+fn check_soa(file: &SourceFile, soa: &Soa) -> Result<()> {
+    let mut ids = HashSet::new();
+    for c in &soa.control {
+        if !ids.insert(c.id) {
+            bail!("{}: control {} appears twice in the SoA", file.name, c.id);
+        }
+    }
+    Ok(())
+}
+
+fn compile_rules(file: &SourceFile) -> Result<Vec<Rule>> {
+    let raw: RawCircles = file.parse_toml()?;
+    raw.rule
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let span = r.pattern.span();
+            let pattern = Regex::new(r.pattern.get_ref()).map_err(|e| {
+                let first = e.to_string().lines().last().unwrap_or("").trim().to_string();
+                anyhow::anyhow!(
+                    "{}: invalid regular expression in rule {}: {first}",
+                    file.at(&span),
+                    i + 1
+                )
+            })?;
+            let name = r.name.unwrap_or_else(|| format!("{}", i + 1));
+            Ok(Rule {
+                name: format!("{}/{}", r.circle, name),
+                circle: r.circle,
+                pattern,
+                weight: r.weight,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_mappings_load() {
+        let m = Mappings::builtin().unwrap();
+        assert!(!m.rules.is_empty());
+        assert!(m.wording.certification.contains("ISMS scope"));
+        assert!(m.thresholds.auto >= m.thresholds.review);
+    }
+
+    #[test]
+    fn a_bad_regex_names_file_line_and_column() {
+        let f = SourceFile {
+            name: "mappings/circles.toml".into(),
+            text: "[[rule]]\ncircle = \"legal\"\npattern = '(gdpr'\nweight = 1.0\n".into(),
+        };
+        let err = compile_rules(&f).unwrap_err().to_string();
+        assert!(err.starts_with("mappings/circles.toml:3:11: invalid regular expression"), "{err}");
+    }
+}

@@ -1,0 +1,577 @@
+//! Match: find the bank entry that answers a question, with a calibrated confidence.
+//!
+//! Two stages. Retrieval: a tantivy in-memory index over every question
+//! variant (answer text at a lower weight), English stemming, stop words and
+//! synonym groups applied to both sides; queries are built from analysed tokens
+//! as a BooleanQuery of TermQuery, so no user text is ever parsed as query
+//! syntax. Re-ranking: for the top candidates, IDF-weighted overlap of the
+//! distinctive terms plus strsim similarity of the normalised texts, against
+//! each variant; the best variant speaks for the entry.
+
+use crate::bank::{Bank, Entry};
+use crate::mappings::{Mappings, Synonyms, Thresholds};
+use crate::model::Status;
+use anyhow::{Context, Result};
+use regex::Regex;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::LazyLock;
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::schema::{
+    FAST, Field, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::tokenizer::{
+    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer,
+};
+use tantivy::{Index, IndexReader, TantivyDocument, Term};
+
+const ANALYZER: &str = "qfill";
+/// Candidates taken from retrieval into re-ranking.
+const RERANK_DEPTH: usize = 8;
+/// Alternatives reported per question.
+const ALTERNATIVES: usize = 3;
+/// Weight of the answer text next to the question variants in retrieval.
+const ANSWER_BOOST: f32 = 0.3;
+/// Weight of the entry's tags and id words in retrieval.
+const KEYWORD_BOOST: f32 = 0.5;
+/// Weight of follow-up clauses ("If yes, …") next to the main ask.
+const FOLLOW_UP_WEIGHT: f64 = 0.4;
+
+/// A candidate entry for a question.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub entry: usize,
+    pub confidence: f64,
+    /// Retrieval (BM25) score, for `--stages` and explanations.
+    pub retrieval: f32,
+}
+
+/// The outcome of matching one question.
+#[derive(Debug, Clone)]
+pub struct MatchResult {
+    /// Best first; empty when nothing in the bank shares a term with the question.
+    pub candidates: Vec<Candidate>,
+    pub status: Status,
+    pub why: Vec<String>,
+}
+
+impl MatchResult {
+    pub fn best(&self) -> Option<&Candidate> {
+        self.candidates.first()
+    }
+
+    pub fn confidence(&self) -> f64 {
+        self.best().map_or(0.0, |c| c.confidence)
+    }
+}
+
+/// The analysed form of a text: weighted distinct terms.
+#[derive(Debug, Clone, Default)]
+struct Terms {
+    weights: BTreeMap<String, f64>,
+}
+
+impl Terms {
+    fn keys(&self) -> impl Iterator<Item = &String> {
+        self.weights.keys()
+    }
+}
+
+/// The index over a bank, built once and shared by every question.
+pub struct Matcher {
+    index: Index,
+    reader: IndexReader,
+    question: Field,
+    keyword_field: Field,
+    answer: Field,
+    entry_field: &'static str,
+    analyzer: TextAnalyzer,
+    synonyms: Vec<SynonymGroup>,
+    /// Analysed variants per entry (and the answer), for re-ranking.
+    variants: Vec<Vec<(Terms, String)>>,
+    /// Tags and id words per entry: the curator's own keywords.
+    keywords: Vec<Terms>,
+    answers: Vec<Terms>,
+    idf: HashMap<String, f64>,
+    max_idf: f64,
+    thresholds: Thresholds,
+}
+
+struct SynonymGroup {
+    token: String,
+    pattern: Regex,
+}
+
+impl Matcher {
+    pub fn new(bank: &Bank, mappings: &Mappings) -> Result<Matcher> {
+        let mut schema = Schema::builder();
+        let indexing = TextFieldIndexing::default()
+            .set_tokenizer(ANALYZER)
+            .set_index_option(IndexRecordOption::WithFreqs);
+        let opts = TextOptions::default().set_indexing_options(indexing);
+        let question = schema.add_text_field("question", opts.clone());
+        let keywords = schema.add_text_field("keywords", opts.clone());
+        let answer = schema.add_text_field("answer", opts);
+        let entry_field = "entry";
+        schema.add_u64_field(entry_field, FAST | STORED);
+        let schema = schema.build();
+        let index = Index::create_in_ram(schema.clone());
+        let analyzer = analyzer();
+        index.tokenizers().register(ANALYZER, analyzer.clone());
+        let synonyms = compile_synonyms(&mappings.synonyms);
+        let entry = schema.get_field(entry_field).context("schema")?;
+
+        // One writer thread keeps document order, and so scores, repeatable.
+        let mut writer = index
+            .writer_with_num_threads::<TantivyDocument>(1, 15_000_000)
+            .context("cannot create the search index")?;
+        for (i, e) in bank.entries.iter().enumerate() {
+            let answer_text = expand(&synonyms, &normalise(&e.answer));
+            for q in &e.questions {
+                let mut doc = TantivyDocument::default();
+                doc.add_text(question, expand(&synonyms, &normalise(&main_ask(q).0)));
+                doc.add_text(answer, &answer_text);
+                doc.add_text(keywords, expand(&synonyms, &keyword_text(e)));
+                doc.add_u64(entry, i as u64);
+                writer.add_document(doc)?;
+            }
+        }
+        writer.commit().context("cannot build the search index")?;
+        let reader = index.reader()?;
+
+        let mut m = Matcher {
+            index,
+            reader,
+            question,
+            keyword_field: keywords,
+            answer,
+            entry_field,
+            analyzer,
+            synonyms,
+            variants: Vec::new(),
+            keywords: Vec::new(),
+            answers: Vec::new(),
+            idf: HashMap::new(),
+            max_idf: 1.0,
+            thresholds: mappings.thresholds,
+        };
+        m.variants = bank
+            .entries
+            .iter()
+            .map(|e| {
+                e.questions
+                    .iter()
+                    .map(|q| (m.terms(q), normalise(&main_ask(q).0).to_lowercase()))
+                    .collect()
+            })
+            .collect();
+        m.answers = bank.entries.iter().map(|e| m.analyse_plain(&e.answer, 1.0)).collect();
+        m.keywords = bank.entries.iter().map(|e| m.analyse_plain(&keyword_text(e), 1.0)).collect();
+        m.idf = idf_table(&m.variants, &m.answers);
+        m.max_idf = idf(0, m.variants.iter().map(Vec::len).sum());
+        Ok(m)
+    }
+
+    pub fn thresholds(&self) -> Thresholds {
+        self.thresholds
+    }
+
+    pub fn with_thresholds(mut self, t: Thresholds) -> Self {
+        self.thresholds = t;
+        self
+    }
+
+    /// Analysed tokens of a text, synonyms expanded.
+    fn tokens(&self, text: &str) -> Vec<String> {
+        let expanded = expand(&self.synonyms, text);
+        let mut analyzer = self.analyzer.clone();
+        let mut stream = analyzer.token_stream(&expanded);
+        let mut out = Vec::new();
+        while let Some(tok) = stream.next() {
+            out.push(tok.text.clone());
+        }
+        out
+    }
+
+    fn analyse_plain(&self, text: &str, weight: f64) -> Terms {
+        let mut t = Terms::default();
+        for tok in self.tokens(&normalise(text)) {
+            let w = t.weights.entry(tok).or_insert(0.0);
+            *w = w.max(weight);
+        }
+        t
+    }
+
+    /// A question's terms: the main ask at full weight, follow-ups at less.
+    fn terms(&self, question: &str) -> Terms {
+        let (main, follow) = main_ask(question);
+        let mut t = self.analyse_plain(&main, 1.0);
+        for (k, w) in self.analyse_plain(&follow, FOLLOW_UP_WEIGHT).weights {
+            t.weights.entry(k).or_insert(w);
+        }
+        t
+    }
+
+    fn idf_of(&self, term: &str) -> f64 {
+        self.idf.get(term).copied().unwrap_or(self.max_idf)
+    }
+
+    /// Retrieval only: entries by BM25 score, best first, ties by bank order.
+    pub fn retrieve(&self, question: &str, limit: usize) -> Vec<(usize, f32)> {
+        let terms = self.terms(question);
+        if terms.weights.is_empty() {
+            return Vec::new();
+        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (tok, w) in &terms.weights {
+            for (field, boost) in [
+                (self.question, 1.0f32),
+                (self.keyword_field, KEYWORD_BOOST),
+                (self.answer, ANSWER_BOOST),
+            ] {
+                let tq = TermQuery::new(
+                    Term::from_field_text(field, tok),
+                    IndexRecordOption::WithFreqs,
+                );
+                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(tq), boost * *w as f32))));
+            }
+        }
+        let query = BooleanQuery::new(clauses);
+        let searcher = self.reader.searcher();
+        let Ok(hits) = searcher.search(&query, &TopDocs::with_limit(limit * 6).order_by_score()) else {
+            return Vec::new();
+        };
+        let mut best: HashMap<usize, f32> = HashMap::new();
+        for (score, addr) in hits {
+            let Ok(doc) = searcher.doc::<TantivyDocument>(addr) else { continue };
+            let Some(entry) = doc
+                .get_first(self.index.schema().get_field(self.entry_field).expect("field"))
+                .and_then(|v| v.as_u64())
+            else {
+                continue;
+            };
+            let slot = best.entry(entry as usize).or_insert(0.0);
+            *slot = slot.max(score);
+        }
+        let mut ranked: Vec<(usize, f32)> = best.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.truncate(limit);
+        ranked
+    }
+
+    /// Retrieval plus re-ranking: up to `n` candidates, best first.
+    pub fn rank(&self, question: &str, n: usize) -> Vec<Candidate> {
+        let q_terms = self.terms(question);
+        let q_text = normalise(&main_ask(question).0).to_lowercase();
+        let retrieved = self.retrieve(question, RERANK_DEPTH.max(n));
+        let top_score = retrieved.first().map_or(1.0, |r| r.1.max(f32::EPSILON));
+        let mut candidates: Vec<Candidate> = retrieved
+            .iter()
+            .map(|&(entry, score)| {
+                let sim = self.similarity(&q_terms, &q_text, entry);
+                let rel = f64::from(score / top_score);
+                Candidate {
+                    entry,
+                    confidence: (0.85 * sim + 0.15 * rel * sim.sqrt()).clamp(0.0, 1.0),
+                    retrieval: score,
+                }
+            })
+            .collect();
+        candidates.sort_by(|a, b| {
+            b.confidence
+                .total_cmp(&a.confidence)
+                .then(b.retrieval.total_cmp(&a.retrieval))
+                .then(a.entry.cmp(&b.entry))
+        });
+        // A near tie between two different entries is not a confident answer.
+        if let [first, second, ..] = candidates.as_mut_slice() {
+            let margin = first.confidence - second.confidence;
+            if margin < 0.05 {
+                first.confidence *= 0.9 + margin;
+            }
+        }
+        candidates.truncate(n);
+        candidates
+    }
+
+    /// The best candidate and alternatives, with a status.
+    pub fn match_question(&self, question: &str) -> MatchResult {
+        let candidates = self.rank(question, ALTERNATIVES + 1);
+        let confidence = candidates.first().map_or(0.0, |c| c.confidence);
+        let status = self.status_for(confidence);
+        let why = vec![format!("match {confidence:.2}")];
+        MatchResult { candidates, status, why }
+    }
+
+    pub fn status_for(&self, confidence: f64) -> Status {
+        if confidence >= self.thresholds.auto {
+            Status::Auto
+        } else if confidence >= self.thresholds.review {
+            Status::Review
+        } else {
+            Status::None
+        }
+    }
+
+    /// How well an entry answers the question, in [0, 1].
+    fn similarity(&self, q: &Terms, q_text: &str, entry: usize) -> f64 {
+        let q_mass: f64 = q.weights.iter().map(|(t, w)| w * self.idf_of(t)).sum();
+        if q_mass == 0.0 {
+            return 0.0;
+        }
+        let variants = &self.variants[entry];
+        let (kw, ans) = (&self.keywords[entry], &self.answers[entry]);
+        // How much of the question the entry speaks to anywhere: variants count
+        // fully, the curator's keywords nearly, the answer text less.
+        let covered: f64 = q
+            .weights
+            .iter()
+            .map(|(t, w)| {
+                let place = if variants.iter().any(|(v, _)| v.weights.contains_key(t)) {
+                    1.0
+                } else if kw.weights.contains_key(t) {
+                    0.8
+                } else if ans.weights.contains_key(t) {
+                    0.5
+                } else {
+                    0.0
+                };
+                w * self.idf_of(t) * place
+            })
+            .sum::<f64>()
+            / q_mass;
+        // How closely one variant says the same thing.
+        let best_variant = variants
+            .iter()
+            .map(|(v, v_text)| {
+                let shared: f64 = q
+                    .weights
+                    .iter()
+                    .filter(|(t, _)| v.weights.contains_key(*t))
+                    .map(|(t, w)| w * self.idf_of(t))
+                    .sum();
+                let v_mass: f64 = v.weights.iter().map(|(t, w)| w * self.idf_of(t)).sum();
+                let cov_q = shared / q_mass;
+                let cov_v = if v_mass > 0.0 { shared / v_mass } else { 0.0 };
+                let f1 = if shared > 0.0 { 2.0 * cov_q * cov_v / (cov_q + cov_v) } else { 0.0 };
+                0.75 * f1 + 0.25 * strsim::sorensen_dice(q_text, v_text)
+            })
+            .fold(0.0, f64::max);
+        (0.5 * covered + 0.5 * best_variant).min(1.0)
+    }
+
+    /// The analysed terms of a text (for explanations and tests).
+    pub fn analysed(&self, text: &str) -> Vec<String> {
+        self.terms(text).keys().cloned().collect()
+    }
+}
+
+fn idf(df: usize, n: usize) -> f64 {
+    (1.0 + (n as f64 - df as f64 + 0.5) / (df as f64 + 0.5)).ln()
+}
+
+/// IDF over the question variants and answers, counting each entry once.
+fn idf_table(variants: &[Vec<(Terms, String)>], answers: &[Terms]) -> HashMap<String, f64> {
+    let mut df: HashMap<String, usize> = HashMap::new();
+    for (vs, a) in variants.iter().zip(answers) {
+        let mut seen: HashSet<&String> = HashSet::new();
+        for (t, _) in vs {
+            seen.extend(t.keys());
+        }
+        seen.extend(a.keys());
+        for t in seen {
+            *df.entry(t.clone()).or_insert(0) += 1;
+        }
+    }
+    let n = variants.len();
+    df.into_iter().map(|(t, d)| (t, idf(d, n))).collect()
+}
+
+/// The curator's keywords: tags, and the words of the id (`people.offboarding`).
+fn keyword_text(e: &Entry) -> String {
+    let id_words = e.id.replace(['.', '-', '_'], " ");
+    format!("{} {}", e.tags.join(" "), id_words)
+}
+
+fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(StopWordFilter::remove(STOP_WORDS.iter().map(|s| s.to_string())))
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// English function words plus questionnaire boilerplate that says nothing about the topic.
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "been", "being", "but", "by", "can", "could", "did",
+    "do", "does", "doing", "for", "from", "had", "has", "have", "having", "how", "i", "if", "in",
+    "into", "is", "it", "its", "may", "me", "might", "must", "my", "no", "not", "of", "on", "or",
+    "our", "ours", "shall", "should", "so", "such", "than", "that", "the", "their", "them", "then",
+    "there", "these", "they", "this", "those", "to", "us", "was", "we", "were", "what", "when",
+    "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your",
+    "yours", "yes", "please", "describe", "provide", "explain", "detail", "details", "outline",
+    "confirm", "indicate", "specify", "state", "whether", "any", "all", "each", "every", "also",
+    "about", "other", "there", "here", "some", "own", "company", "organization", "organisation",
+    "vendor", "supplier", "service", "provider", "currently", "able", "within", "used", "use",
+    "using", "ensure", "place", "way", "ways", "kind", "type", "types", "etc", "e.g", "eg", "i.e",
+    "ie",
+];
+
+static NUMBERING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(q(uestion)?\s*\d+[a-z]?\s*[:.)\-]|[a-z]{0,6}[-.]?\d+(\.\d+)*[a-z]?\s*[:.)\-]|\(?\d+(\.\d+)*\)|\d+(\.\d+)+|[a-z]\))\s*")
+        .expect("valid regex")
+});
+
+static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(please\s+)?(describe|explain|provide( details( of| on| about)?)?|confirm( that| whether)?|indicate( whether| if)?|state( whether| if)?|specify|outline|detail|tell us|let us know|can you (confirm|describe|explain|tell us)( whether| if| that)?)\b[:,]?\s*")
+        .expect("valid regex")
+});
+
+static FOLLOW_UP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(^|[.?;:]\s+|,\s*(and\s+)?)(if (yes|so|not|no|applicable|available|any)\b|where applicable|please (provide|describe|explain|attach|list|share|include|specify)|provide (details|evidence|a copy|examples?)|explain\b|describe\b|attach\b|include\b)")
+        .expect("valid regex")
+});
+
+/// Splits a question into its main ask and its follow-up clauses.
+pub fn main_ask(question: &str) -> (String, String) {
+    let q = NUMBERING.replace(question.trim(), "");
+    let q = BOILERPLATE.replace(&q, "").to_string();
+    match FOLLOW_UP.find(&q) {
+        Some(m) if m.start() > 15 => (q[..m.start()].to_string(), q[m.start()..].to_string()),
+        _ => (q, String::new()),
+    }
+}
+
+static SPELLING: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
+    [
+        (r"(?i)\b(\w{3,})is(ation|ations|e|ed|es|ing|er|ers)\b", "${1}iz${2}"),
+        (r"(?i)\b(\w+[bhlnv])our(s|ed|ing|able)?\b", "${1}or${2}"),
+        (r"(?i)\b(cent|met|lit|theat|fib)re(s|d)?\b", "${1}er${2}"),
+        (r"(?i)\b(licen|defen|offen|pretens)ce(s)?\b", "${1}se${2}"),
+        (r"(?i)\b(program|catalog|dialog|analog)ue?(me|ue)?(s)?\b", "${1}${3}"),
+        (r"(?i)\b(\w+[aeiou])ll(ed|ing|er)\b", "${1}l${2}"),
+    ]
+    .into_iter()
+    .map(|(p, r)| (Regex::new(p).expect("valid regex"), r))
+    .collect()
+});
+
+/// Words ending in -ise that are not British spellings of -ize.
+const ISE_WORDS: &[&str] = &[
+    "advise", "exercise", "premise", "premises", "enterprise", "otherwise", "promise", "raise",
+    "surprise", "expertise", "franchise", "revise", "supervise", "televise", "compromise",
+    "merchandise", "disguise", "concise", "precise", "improvise", "devise", "comprise", "rise",
+    "wise", "noise", "cruise", "praise", "despise", "chemise", "treatise", "paradise",
+];
+
+/// Normalises text for matching: British to American spelling, stray symbols.
+pub fn normalise(text: &str) -> String {
+    let mut s = text.replace(['\u{2019}', '\u{2018}'], "'");
+    for (re, rep) in SPELLING.iter() {
+        s = re
+            .replace_all(&s, |c: &regex::Captures| {
+                let whole = &c[0];
+                let lower = whole.to_lowercase();
+                if ISE_WORDS.iter().any(|w| lower.starts_with(w)) || lower.starts_with("wise") {
+                    whole.to_string()
+                } else {
+                    let mut out = String::new();
+                    c.expand(rep, &mut out);
+                    out
+                }
+            })
+            .to_string();
+    }
+    s
+}
+
+fn compile_synonyms(s: &Synonyms) -> Vec<SynonymGroup> {
+    s.groups
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| !g.is_empty())
+        .map(|(i, g)| {
+            let alts: Vec<String> = g
+                .iter()
+                .map(|t| regex::escape(&normalise(t).to_lowercase()).replace(r"\ ", r"[\s\-]+"))
+                .collect();
+            SynonymGroup {
+                token: format!("qsyn{i}"),
+                pattern: Regex::new(&format!(r"(?i)\b({})\b", alts.join("|"))).expect("escaped"),
+            }
+        })
+        .collect()
+}
+
+/// Appends a group token for each synonym group the text mentions, so that
+/// any spelling of a concept meets any other in the index.
+fn expand(groups: &[SynonymGroup], text: &str) -> String {
+    let mut out = text.to_string();
+    for g in groups {
+        if g.pattern.is_match(text) {
+            out.push(' ');
+            out.push_str(&g.token);
+        }
+    }
+    out
+}
+
+/// The entry a candidate points at.
+pub fn entry<'b>(bank: &'b Bank, c: &Candidate) -> &'b Entry {
+    &bank.entries[c.entry]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{DEFAULT_BANK, embedded_toml_files};
+
+    fn matcher() -> (Bank, Matcher) {
+        let m = Mappings::builtin().unwrap();
+        let bank = Bank::load(&embedded_toml_files(&DEFAULT_BANK, "answer-bank"), &m).unwrap();
+        let matcher = Matcher::new(&bank, &m).unwrap();
+        (bank, matcher)
+    }
+
+    #[test]
+    fn numbering_boilerplate_and_follow_ups_are_split_off() {
+        let (main, follow) = main_ask("Q17: Please describe how backups are tested. If not, explain why.");
+        assert_eq!(main.trim(), "how backups are tested.");
+        assert!(follow.contains("If not"));
+        assert_eq!(main_ask("3.2 Do you encrypt data?").0, "Do you encrypt data?");
+    }
+
+    #[test]
+    fn british_spelling_meets_american() {
+        assert_eq!(normalise("organisation authorised behaviour centre licence"), "organization authorized behavior center license");
+        assert_eq!(normalise("advise premises enterprise"), "advise premises enterprise");
+    }
+
+    #[test]
+    fn synonyms_meet_across_spellings() {
+        let (_, m) = matcher();
+        let a = m.analysed("Is 2FA required?");
+        let b = m.analysed("Is multi-factor authentication required?");
+        let shared: Vec<_> = a.iter().filter(|t| b.contains(t)).collect();
+        assert!(shared.iter().any(|t| t.starts_with("qsyn")), "{a:?} {b:?}");
+    }
+
+    #[test]
+    fn query_syntax_in_questions_is_just_text() {
+        let (_, m) = matcher();
+        for q in ["\"unbalanced", "title:foo AND (bar", "*", "a:b:c [x TO y] ^2 ~", "", "??"] {
+            let r = m.match_question(q);
+            assert!(r.confidence() < 0.8, "{q}: {}", r.confidence());
+        }
+    }
+
+    #[test]
+    fn results_are_repeatable_and_ties_break_by_bank_order() {
+        let (_, m) = matcher();
+        let q = "Do you encrypt customer data at rest?";
+        let a: Vec<_> = m.retrieve(q, 8);
+        let b: Vec<_> = m.retrieve(q, 8);
+        assert_eq!(a, b);
+    }
+}

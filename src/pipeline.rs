@@ -1,0 +1,98 @@
+//! The pipeline for one questionnaire: detected questions → classify → match →
+//! compose, giving one `Outcome` per question for the writers.
+
+use crate::bank::Bank;
+use crate::classify::classify;
+use crate::compose::compose;
+use crate::ingest::Question;
+use crate::mappings::Mappings;
+use crate::matching::Matcher;
+use crate::model::{Audience, Circle, ControlId, Status};
+
+/// What qfill decided for one question.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub question: Question,
+    pub circle: Circle,
+    pub status: Status,
+    pub confidence: f64,
+    pub bank_id: Option<String>,
+    /// The composed answer (internal: may be withheld from the buyer).
+    pub answer: Option<String>,
+    /// The Yes/No/N/A value for constrained cells.
+    pub short: Option<String>,
+    /// The answer is NDA-only and the audience is public.
+    pub withheld: bool,
+    pub controls: Vec<ControlId>,
+    pub why: Vec<String>,
+    pub alternatives: Vec<(String, f64)>,
+}
+
+impl Outcome {
+    /// Whether the answer goes into the buyer's workbook.
+    pub fn writes_answer(&self, include_review: bool) -> bool {
+        !self.withheld
+            && self.answer.is_some()
+            && match self.status {
+                Status::Auto => true,
+                Status::Review => include_review,
+                Status::None | Status::Kept => false,
+            }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    pub audience: Audience,
+    /// Replace answers already present in the input.
+    pub overwrite: bool,
+}
+
+/// Answers every question.
+pub fn run(questions: &[Question], bank: &Bank, mappings: &Mappings, matcher: &Matcher, opts: Options) -> Vec<Outcome> {
+    questions
+        .iter()
+        .map(|q| answer_one(q, bank, mappings, matcher, opts))
+        .collect()
+}
+
+pub fn answer_one(q: &Question, bank: &Bank, mappings: &Mappings, matcher: &Matcher, opts: Options) -> Outcome {
+    let m = matcher.match_question(&q.text);
+    let best = m.best().map(|c| (&bank.entries[c.entry], c.confidence));
+    let class = classify(&q.text, &mappings.rules, best);
+    let mut status = m.status;
+    let entry = best.filter(|_| status != Status::None).map(|(e, _)| e);
+    let composed = compose(&q.text, entry, status, mappings, opts.audience);
+    if let Some(s) = composed.status {
+        status = s;
+    }
+    if q.existing.is_some() && !opts.overwrite {
+        status = Status::Kept;
+    }
+    let mut why = class.why;
+    why.extend(m.why.iter().cloned());
+    why.extend(composed.why);
+    let has_answer = composed.answer.is_some();
+    Outcome {
+        question: q.clone(),
+        circle: class.circle,
+        status: if has_answer || status == Status::Kept { status } else { Status::None },
+        confidence: round2(m.confidence()),
+        bank_id: entry.filter(|_| has_answer).map(|e| e.id.clone()),
+        answer: composed.answer,
+        short: composed.short,
+        withheld: composed.withheld,
+        controls: entry.map(|e| e.controls.clone()).unwrap_or_default(),
+        why,
+        alternatives: m
+            .candidates
+            .iter()
+            .skip(1)
+            .map(|c| (bank.entries[c.entry].id.clone(), round2(c.confidence)))
+            .collect(),
+    }
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}

@@ -1,0 +1,124 @@
+//! The internal review workbook: sheet `Review` (one row per question, where
+//! people check suggestions) and sheet `Summary` (counts and provenance).
+
+use super::rebuild::{clip, fixed_properties};
+use crate::model::{Circle, Status};
+use crate::pipeline::Outcome;
+use anyhow::{Context, Result};
+use rust_xlsxwriter::{Color, DataValidation, Format, FormatBorder, Workbook};
+
+/// The contract's columns, in order; more may follow.
+pub const HEADERS: [&str; 11] = [
+    "Sheet", "Row", "Question ID", "Question", "Circle", "Status", "Confidence", "Bank ID", "Answer",
+    "Controls", "Why",
+];
+const EXTRA: [&str; 2] = ["Short", "Alternatives"];
+const WIDTHS: [f64; 13] = [16.0, 6.0, 12.0, 60.0, 9.0, 9.0, 11.0, 24.0, 70.0, 16.0, 40.0, 8.0, 30.0];
+
+/// What the Summary sheet says about the run.
+pub struct Provenance<'a> {
+    pub input: &'a str,
+    pub input_sha256: &'a str,
+    pub bank_version: &'a str,
+    pub audience: &'a str,
+}
+
+fn status_color(s: Status) -> Color {
+    match s {
+        Status::Auto => Color::RGB(0xC6EFCE),
+        Status::Review => Color::RGB(0xFFEB9C),
+        Status::None => Color::RGB(0xFFC7CE),
+        Status::Kept => Color::RGB(0xD9D9D9),
+    }
+}
+
+pub fn render(outcomes: &[Outcome], prov: &Provenance) -> Result<Vec<u8>> {
+    let mut book = Workbook::new();
+    book.set_properties(&fixed_properties());
+    let header = Format::new()
+        .set_bold()
+        .set_background_color(Color::RGB(0x1F4E78))
+        .set_font_color(Color::White)
+        .set_border_bottom(FormatBorder::Thin);
+    let wrap = Format::new().set_text_wrap().set_align(rust_xlsxwriter::FormatAlign::Top);
+    let pct = Format::new().set_num_format("0.00").set_align(rust_xlsxwriter::FormatAlign::Top);
+
+    let ws = book.add_worksheet();
+    ws.set_name("Review")?;
+    for (c, h) in HEADERS.iter().chain(EXTRA.iter()).enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &header)?;
+        ws.set_column_width(c as u16, WIDTHS[c])?;
+    }
+    for (i, o) in outcomes.iter().enumerate() {
+        let r = i as u32 + 1;
+        let q = &o.question;
+        let status_fmt = Format::new()
+            .set_background_color(status_color(o.status))
+            .set_align(rust_xlsxwriter::FormatAlign::Top);
+        let controls: Vec<String> = o.controls.iter().map(ToString::to_string).collect();
+        let alternatives: Vec<String> =
+            o.alternatives.iter().map(|(id, c)| format!("{id} ({c:.2})")).collect();
+        ws.write_string_with_format(r, 0, &q.sheet, &wrap)?;
+        ws.write_number_with_format(r, 1, q.row1(), &wrap)?;
+        ws.write_string_with_format(r, 2, q.id.as_deref().unwrap_or(""), &wrap)?;
+        ws.write_string_with_format(r, 3, clip(&q.text), &wrap)?;
+        ws.write_string_with_format(r, 4, o.circle.as_str(), &wrap)?;
+        ws.write_string_with_format(r, 5, o.status.as_str(), &status_fmt)?;
+        ws.write_number_with_format(r, 6, o.confidence, &pct)?;
+        ws.write_string_with_format(r, 7, o.bank_id.as_deref().unwrap_or(""), &wrap)?;
+        let answer = match (&o.status, &q.existing) {
+            (Status::Kept, Some(existing)) => existing.as_str(),
+            _ => o.answer.as_deref().unwrap_or(""),
+        };
+        ws.write_string_with_format(r, 8, clip(answer), &wrap)?;
+        ws.write_string_with_format(r, 9, controls.join(", "), &wrap)?;
+        ws.write_string_with_format(r, 10, clip(&o.why.join("; ")), &wrap)?;
+        ws.write_string_with_format(r, 11, o.short.as_deref().unwrap_or(""), &wrap)?;
+        ws.write_string_with_format(r, 12, alternatives.join(", "), &wrap)?;
+    }
+    let last = outcomes.len() as u32;
+    ws.set_freeze_panes(1, 0)?;
+    ws.autofilter(0, 0, last.max(1), (HEADERS.len() + EXTRA.len() - 1) as u16)?;
+    // Reviewers set the status from a list; `approved`/`rejected` feed `qfill apply`/`learn`.
+    let statuses = DataValidation::new()
+        .allow_list_strings(&["auto", "review", "none", "kept", "approved", "rejected"])
+        .context("status list")?;
+    if last > 0 {
+        ws.add_data_validation(1, 5, last, 5, &statuses)?;
+    }
+
+    let sum = book.add_worksheet();
+    sum.set_name("Summary")?;
+    sum.set_column_width(0, 28)?;
+    sum.set_column_width(1, 70)?;
+    let bold = Format::new().set_bold();
+    let mut r = 0;
+    let mut line = |sum: &mut rust_xlsxwriter::Worksheet, k: &str, v: &str| -> Result<()> {
+        sum.write_string_with_format(r, 0, k, &bold)?;
+        // Counts are numbers, so people can sum and chart them.
+        match v.parse::<u32>() {
+            Ok(n) => sum.write_number(r, 1, n)?,
+            Err(_) => sum.write_string(r, 1, v)?,
+        };
+        r += 1;
+        Ok(())
+    };
+    line(sum, "Input", prov.input)?;
+    line(sum, "Input SHA-256", prov.input_sha256)?;
+    line(sum, "Bank version", prov.bank_version)?;
+    line(sum, "Audience", prov.audience)?;
+    line(sum, "Questions", &outcomes.len().to_string())?;
+    line(sum, "", "")?;
+    line(sum, "By status", "")?;
+    for s in Status::ALL {
+        let n = outcomes.iter().filter(|o| o.status == s).count();
+        line(sum, s.as_str(), &n.to_string())?;
+    }
+    line(sum, "", "")?;
+    line(sum, "By circle", "")?;
+    for c in Circle::ALL {
+        let n = outcomes.iter().filter(|o| o.circle == c).count();
+        line(sum, &format!("{} – {}", c.as_str(), c.display_name()), &n.to_string())?;
+    }
+    book.save_to_buffer().context("cannot build the review workbook")
+}
