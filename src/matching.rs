@@ -481,8 +481,11 @@ const STOP_WORDS: &[&str] = &[
 ];
 
 static NUMBERING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(q(uestion)?\s*\d+[a-z]?\s*[:.)\-]|[a-z]{0,6}[-.]?\d+(\.\d+)*[a-z]?\s*[:.)\-]|\(?\d+(\.\d+)*\)|\d+(\.\d+)+|[a-z]\))\s*")
-        .expect("valid regex")
+    // "Q17:", "3.2", "(4)", "a)", "AC-01", "TPRM-2:" before the question itself.
+    Regex::new(
+        r"(?i)^\s*(q(uestion)?\s*\d+[a-z]?\s*[:.)\-]|\(?\d+(\.\d+)*[a-z]?\)|\d+(\.\d+)*[a-z]?\s*[:.)\-]?\s|[a-z]{1,6}([-.]\d+)+[a-z]?\s*[:.)]?\s|[a-z]\)\s)\s*",
+    )
+    .expect("valid regex")
 });
 
 static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
@@ -508,7 +511,7 @@ pub fn main_ask(question: &str) -> (String, String) {
 static SPELLING: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
     [
         (r"(?i)\b(\w{3,})is(ation|ations|e|ed|es|ing|er|ers)\b", "${1}iz${2}"),
-        (r"(?i)\b(\w+[bhlnv])our(s|ed|ing|able)?\b", "${1}or${2}"),
+        (r"(?i)\b(behavi|col|fav|hon|lab|neighb|harb|hum|flav|arm|vig)our(s|ed|ing|able|ite|ites)?\b", "${1}or${2}"),
         (r"(?i)\b(cent|met|lit|theat|fib)re(s|d)?\b", "${1}er${2}"),
         (r"(?i)\b(licen|defen|offen|pretens)ce(s)?\b", "${1}se${2}"),
         (r"(?i)\b(program|catalog|dialog|analog)ue?(me|ue)?(s)?\b", "${1}${3}"),
@@ -599,9 +602,12 @@ mod tests {
     #[test]
     fn numbering_boilerplate_and_follow_ups_are_split_off() {
         let (main, follow) = main_ask("Q17: Please describe how backups are tested. If not, explain why.");
-        assert_eq!(main.trim(), "how backups are tested.");
+        assert_eq!(main.trim(), "how backups are tested");
         assert!(follow.contains("If not"));
-        assert_eq!(main_ask("3.2 Do you encrypt data?").0, "Do you encrypt data?");
+        for q in ["3.2 Do you encrypt data?", "AC-01 Do you encrypt data?", "TPRM-2: Do you encrypt data?", "(4) Do you encrypt data?"] {
+            assert_eq!(main_ask(q).0, "Do you encrypt data?", "{q}");
+        }
+        assert_eq!(main_ask("SOC2 reports: do you have one?").0, "SOC2 reports: do you have one?");
     }
 
     #[test]
