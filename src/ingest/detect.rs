@@ -9,6 +9,7 @@
 
 use super::{Sheet, Workbook, parse_col};
 use regex::Regex;
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 /// Command-line overrides of what detection would choose (0-based).
@@ -156,18 +157,23 @@ fn row_roles(sheet: &Sheet, row: u32) -> Vec<(u32, Role, u8)> {
         .collect()
 }
 
-/// Does this row look like a header: a question column and another role.
+/// Does this row look like a header: a question column and another role,
+/// or (HECVAT) an answer column with a free-text or buyer column beside it.
 fn header_score(sheet: &Sheet, row: u32) -> u32 {
     let roles = row_roles(sheet, row);
     let q = roles.iter().filter(|(_, r, _)| *r == Role::Question).map(|x| x.2).max();
-    let others = roles
-        .iter()
-        .filter(|(_, r, _)| matches!(r, Role::Id | Role::Answer | Role::Comment))
-        .count() as u32;
+    let count = |wanted: &[Role]| roles.iter().filter(|(_, r, _)| wanted.contains(r)).count() as u32;
+    let others = count(&[Role::Id, Role::Answer, Role::Comment]);
     // Long prose in the row means it is a question or an instruction, not a header.
     let prose = (0..sheet.width()).any(|c| sheet.text(row, c).split_whitespace().count() > 12);
+    if prose {
+        return 0;
+    }
     match q {
-        Some(s) if others >= 1 && !prose => u32::from(s) * 10 + others,
+        Some(s) if others >= 1 => u32::from(s) * 10 + others,
+        None if count(&[Role::Answer]) >= 1 && count(&[Role::Comment, Role::Buyer, Role::Id]) >= 1 => {
+            5 + others
+        }
         _ => 0,
     }
 }
@@ -192,6 +198,12 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
 /// Text already in an answer cell that a template put there, not a real answer.
 pub fn is_placeholder(text: &str) -> bool {
     PLACEHOLDER.is_match(text.trim())
+}
+
+/// Asks something outright: a question mark or an interrogative opening.
+fn asks(text: &str) -> bool {
+    let t = text.trim();
+    t.contains('?') || INTERROGATIVE.is_match(t)
 }
 
 /// Reads like something a vendor is asked: a question, a request, or a
@@ -223,6 +235,7 @@ pub fn detect(book: &Workbook, ov: &Overrides) -> Vec<SheetLayout> {
                 ov.sheets.iter().any(|n| n.eq_ignore_ascii_case(&s.name))
             }
         })
+        .filter(|(_, s)| !ov.sheets.is_empty() || !SKIP_SHEET.is_match(&s.name))
         .filter_map(|(i, s)| detect_sheet(i, s, ov))
         .filter(|l| !l.questions.is_empty())
         .collect()
@@ -233,14 +246,22 @@ fn find_header(sheet: &Sheet, ov: &Overrides) -> Option<u32> {
     if ov.header_row.is_some() {
         return ov.header_row;
     }
-    let limit = sheet.height().min(80);
+    let limit = sheet.height().min(200);
     let scores: Vec<u32> = (0..limit).map(|r| header_score(sheet, r)).collect();
     let best = *scores.iter().max()?;
     if best == 0 {
         return None;
     }
-    // The first row as good as the best one: repeated section headers (HECVAT) share a score.
-    scores.iter().position(|s| *s == best).map(|r| r as u32)
+    let best_row = scores.iter().position(|s| *s == best)? as u32;
+    // Headers repeated per section (HECVAT, SAMM) may word their labels
+    // differently; the first one with the same answer columns starts the table.
+    let answer_cols = |r: u32| -> Vec<u32> {
+        row_roles(sheet, r).into_iter().filter(|(_, role, _)| *role == Role::Answer).map(|(c, _, _)| c).collect()
+    };
+    let wanted = answer_cols(best_row);
+    (0..best_row)
+        .find(|&r| scores[r as usize] > 0 && !wanted.is_empty() && answer_cols(r) == wanted)
+        .or(Some(best_row))
 }
 
 fn detect_sheet(index: usize, sheet: &Sheet, ov: &Overrides) -> Option<SheetLayout> {
@@ -254,21 +275,20 @@ fn detect_sheet(index: usize, sheet: &Sheet, ov: &Overrides) -> Option<SheetLayo
     Some(layout)
 }
 
-/// Rows just under the header that are part of it (two-row headers, Yes/No sub-labels).
+/// Rows just under the header that are part of it (two-row headers, Yes/No
+/// sub-labels, mapping sub-columns): up to the first row holding a question.
 fn data_start(sheet: &Sheet, header: Option<u32>) -> u32 {
     let Some(h) = header else { return 0 };
     let mut r = h + 1;
-    while r < sheet.height() && r <= h + 2 {
-        let cells: Vec<String> = (0..sheet.width()).map(|c| sheet.text(r, c)).filter(|t| !t.is_empty()).collect();
-        let sub_header = !cells.is_empty()
-            && cells.iter().all(|t| role_of(t).is_some() && t.split_whitespace().count() <= 4);
-        if cells.is_empty() || sub_header {
-            r += 1;
-        } else {
+    while r < sheet.height() && r <= h + 3 {
+        let prose = (0..sheet.width()).any(|c| looks_like_question(&sheet.text(r, c)));
+        if prose {
             break;
         }
+        r += 1;
     }
-    r
+    // No question close under the header: the rows below are data after all.
+    if r > h + 3 { h + 1 } else { r }
 }
 
 /// Roles of the header row merged with the sub-header rows under it.
@@ -303,17 +323,31 @@ fn layout_from_header(index: usize, sheet: &Sheet, h: u32, ov: &Overrides) -> Op
     let question_col = match ov.question_col {
         Some(c) => c,
         None => {
-            // Among question-role columns, the strongest label wins, then the one with most prose.
-            roles
-                .iter()
-                .filter(|(_, r, _)| *r == Role::Question)
-                .max_by_key(|(c, _, s)| (*s, prose_count(sheet, *c, &rows)))
-                .map(|(c, _, _)| *c)?
+            // The column with the most questions below the header, where a
+            // "Question" label counts extra; a label alone is not enough
+            // (HECVAT section titles read "Required Questions").
+            let label = |c: u32| {
+                roles.iter().find(|(rc, _, _)| *rc == c).map(|(_, r, s)| (*r, *s))
+            };
+            (0..sheet.width())
+                .filter_map(|c| match label(c) {
+                    None => Some((c, 0)),
+                    Some((Role::Question, s)) => Some((c, s)),
+                    Some(_) => None,
+                })
+                .map(|(c, strength)| {
+                    let n = prose_count(sheet, c, &rows);
+                    (c, n, n * (4 + usize::from(strength)))
+                })
+                .filter(|(_, n, _)| *n >= 1)
+                .max_by_key(|(c, _, score)| (*score, std::cmp::Reverse(*c)))
+                .map(|(c, _, _)| c)?
         }
     };
     let id_col = ov
         .id_col
         .or_else(|| best(&roles, Role::Id, sheet, &rows))
+        .or_else(|| id_col_by_content(sheet, question_col, &rows))
         .filter(|c| *c != question_col);
     let comment_col = ov
         .comment_col
@@ -381,8 +415,10 @@ fn first_free_col(sheet: &Sheet, question_col: u32, rows: &[u32], roles: &[(u32,
         .unwrap_or(question_col + 1)
 }
 
+/// Sheets that hold instructions, reference data or the buyer's own analysis,
+/// not questions for the vendor. Naming a sheet with --sheet reads it anyway.
 static SKIP_SHEET: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)instruction|cover|introduc|read ?me|guidance|glossary|definition|scoring|summary|about|overview|changelog|version|lists?$|values|lookup")
+    Regex::new(r"(?i)\b(instructions?|cover|introduction|read ?me|guidance|glossary|definitions?|scoring|summary|about|overview|change ?log|version history|guiding principles|attribution|licen[cs]e|roadmap|analyst|institution evaluation|high-risk evaluation|report|crosswalk|reference|acknowledge?ments?|mappings?|lists?|lookups?|values|dropdowns?|backend|scorecard)\b")
         .expect("valid regex")
 });
 
@@ -390,11 +426,24 @@ static ID_LIKE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[A-Za-z&]{0,8}[- .]?\d+([.\-]\d+)*[a-z]?$|^[A-Z]{1,6}(-[A-Z0-9]{1,6})+$").expect("valid regex")
 });
 
-/// No header: the column with the most question-like cells, if there are enough.
-fn layout_from_content(index: usize, sheet: &Sheet, ov: &Overrides) -> Option<SheetLayout> {
-    if ov.question_col.is_none() && ov.sheets.is_empty() && SKIP_SHEET.is_match(&sheet.name) {
+/// A column (often hidden) whose cells beside the questions read like ids.
+fn id_col_by_content(sheet: &Sheet, question_col: u32, rows: &[u32]) -> Option<u32> {
+    let q_rows: Vec<u32> = rows
+        .iter()
+        .copied()
+        .filter(|&r| looks_like_question(&sheet.text(r, question_col)))
+        .collect();
+    if q_rows.is_empty() {
         return None;
     }
+    (0..sheet.width()).filter(|c| *c != question_col).find(|&c| {
+        let ids = q_rows.iter().filter(|&&r| ID_LIKE.is_match(&sheet.text(r, c))).count();
+        ids * 10 >= q_rows.len() * 4
+    })
+}
+
+/// No header: the column with the most question-like cells, if there are enough.
+fn layout_from_content(index: usize, sheet: &Sheet, ov: &Overrides) -> Option<SheetLayout> {
     let rows = sample_rows(sheet, 0);
     let question_col = match ov.question_col {
         Some(c) => c,
@@ -414,12 +463,7 @@ fn layout_from_content(index: usize, sheet: &Sheet, ov: &Overrides) -> Option<Sh
         .copied()
         .filter(|&r| looks_like_question(&sheet.text(r, question_col)))
         .collect();
-    let id_col = ov.id_col.or_else(|| {
-        (0..sheet.width()).filter(|c| *c != question_col).find(|&c| {
-            let ids = q_rows.iter().filter(|&&r| ID_LIKE.is_match(&sheet.text(r, c))).count();
-            ids * 10 >= q_rows.len() * 8
-        })
-    });
+    let id_col = ov.id_col.or_else(|| id_col_by_content(sheet, question_col, &q_rows));
     let answer = AnswerTarget::Cell(
         ov.answer_col
             .or_else(|| dropdown_col(sheet, question_col, &q_rows))
@@ -448,14 +492,24 @@ fn question_rows(sheet: &Sheet, layout: &SheetLayout, start: u32) -> Vec<Questio
             looks_like_question(&t) && t.to_lowercase() != header_label && header_score(sheet, r) == 0
         })
         .collect();
-    // When nearly every question carries an ID, rows without one are guidance or criteria.
+    // When nearly every question carries an ID, rows without one are guidance
+    // or criteria; when many do, a row without one must at least ask something.
     let id_col = layout.id_col;
     let with_id = |r: u32| id_col.is_some_and(|c| !sheet.text(r, c).is_empty());
-    let ids_expected = id_col.is_some()
-        && candidates.iter().filter(|&&r| with_id(r)).count() * 10 >= candidates.len() * 9;
+    let id_share = candidates.iter().filter(|&&r| with_id(r)).count() * 10 / candidates.len().max(1);
+    let keep = |r: u32| match id_share {
+        _ if id_col.is_none() || with_id(r) => true,
+        9.. => false,
+        4.. => asks(&sheet.text(r, qc)),
+        _ => true,
+    };
+    let codes = match layout.answer {
+        AnswerTarget::Cell(c) => template_codes(sheet, c, &candidates),
+        _ => HashSet::new(),
+    };
     candidates
         .into_iter()
-        .filter(|&r| !ids_expected || with_id(r))
+        .filter(|&r| keep(r))
         .filter(|&r| !sheet.covered_by_merge(r, qc))
         .map(|r| Question {
             sheet: sheet.name.clone(),
@@ -463,7 +517,7 @@ fn question_rows(sheet: &Sheet, layout: &SheetLayout, start: u32) -> Vec<Questio
             row: r,
             id: id_col.map(|c| sheet.text(r, c)).filter(|s| !s.is_empty()),
             text: sheet.text(r, qc),
-            existing: existing_answer(sheet, r, &layout.answer),
+            existing: existing_answer(sheet, r, &layout.answer, &codes),
             answer: layout.answer.clone(),
             comment_col: layout.comment_col,
             allowed: match layout.answer {
@@ -474,10 +528,24 @@ fn question_rows(sheet: &Sheet, layout: &SheetLayout, start: u32) -> Vec<Questio
         .collect()
 }
 
-fn existing_answer(sheet: &Sheet, row: u32, target: &AnswerTarget) -> Option<String> {
+static CODE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[A-Z][A-Z0-9_]{1,9}$").expect("valid regex"));
+
+/// Answer cells that all hold one of a few upper-case codes (`TXT`, `YNANA`,
+/// `RESP01`) name the answer type of a template, not an answer.
+fn template_codes(sheet: &Sheet, col: u32, rows: &[u32]) -> HashSet<String> {
+    let values: HashSet<String> = rows.iter().map(|&r| sheet.text(r, col)).filter(|t| !t.is_empty()).collect();
+    let answer_words = ["YES", "NO", "NA", "N/A", "X", "TRUE", "FALSE", "SI", "PARTIAL"];
+    let all_codes = !values.is_empty()
+        && values.len() <= 4
+        && values.iter().all(|v| CODE.is_match(v) && !answer_words.contains(&v.as_str()));
+    if all_codes { values } else { HashSet::new() }
+}
+
+fn existing_answer(sheet: &Sheet, row: u32, target: &AnswerTarget, codes: &HashSet<String>) -> Option<String> {
     let real = |c: u32| {
         let t = sheet.text(row, c);
-        (!t.is_empty() && !is_placeholder(&t)).then_some(t)
+        (!t.is_empty() && !is_placeholder(&t) && !codes.contains(&t)).then_some(t)
     };
     match *target {
         AnswerTarget::Cell(c) => real(c),
