@@ -100,14 +100,12 @@ impl Bank {
             }
         }
         if entries.is_empty() {
-            bail!("the answer bank has no [[entry]] tables; run `qfill init DIR` for a starter bank");
+            bail!(
+                "the answer bank has no [[entry]] tables; run `qfill init DIR` for a starter bank"
+            );
         }
         let version = hex(&hasher.finalize())[..16].to_string();
         Ok(Bank { entries, version })
-    }
-
-    pub fn get(&self, id: &str) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.id == id)
     }
 }
 
@@ -153,7 +151,10 @@ fn validate(file: &SourceFile, r: RawEntry, mappings: &Mappings) -> Result<Entry
         circle: r.circle,
         questions,
         answer: normalise_answer(&r.answer),
-        short: r.short.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
+        short: r
+            .short
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty()),
         controls: r.controls.into_iter().map(Spanned::into_inner).collect(),
         scope: r.scope.into_iter().map(Spanned::into_inner).collect(),
         visibility: r.visibility,
@@ -223,15 +224,23 @@ controls = ["8.24"]
             .unwrap_err()
             .to_string();
         assert!(err.contains("duplicate entry id `crypto.at-rest`"), "{err}");
-        assert!(err.contains("bank/t.toml:14") && err.contains("bank/t.toml:3"), "{err}");
+        assert!(
+            err.contains("bank/t.toml:14") && err.contains("bank/t.toml:3"),
+            "{err}"
+        );
     }
 
     #[test]
     fn unknown_controls_scopes_and_keys_are_errors() {
         let m = Mappings::builtin().unwrap();
         let bad_control = GOOD.replace("8.24", "9.99");
-        let err = Bank::load(&[file(&bad_control)], &m).unwrap_err().to_string();
-        assert!(err.contains("bank/t.toml:11") && err.contains("9.99"), "{err}");
+        let err = Bank::load(&[file(&bad_control)], &m)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("bank/t.toml:11") && err.contains("9.99"),
+            "{err}"
+        );
 
         let bad_scope = format!("{GOOD}scope = [\"nowhere\"]\n");
         let err = Bank::load(&[file(&bad_scope)], &m).unwrap_err().to_string();

@@ -46,6 +46,7 @@ pub fn classify(text: &str, rules: &[Rule], matched: Option<(&Entry, f64)>) -> C
                 _ => Circle::Isms,
             };
             scores[circle.index()] += THEME_WEIGHT * confidence;
+            why.push(format!("controls {} ({circle})", theme.as_str()));
         }
     }
     // Ties go to the middle circle: the ISMS is where an unclear question is managed.
@@ -85,14 +86,30 @@ mod tests {
     #[test]
     fn rules_decide_and_are_named() {
         let m = Mappings::builtin().unwrap();
-        let c = classify("What is your cyber insurance coverage limit?", &m.rules, None);
+        let c = classify(
+            "What is your cyber insurance coverage limit?",
+            &m.rules,
+            None,
+        );
         assert_eq!(c.circle, Circle::Legal);
-        assert!(c.why.iter().any(|w| w == "rule legal/insurance"), "{:?}", c.why);
+        assert!(
+            c.why.iter().any(|w| w == "rule legal/insurance"),
+            "{:?}",
+            c.why
+        );
 
-        let c = classify("Do you encrypt customer data at rest with AES-256?", &m.rules, None);
+        let c = classify(
+            "Do you encrypt customer data at rest with AES-256?",
+            &m.rules,
+            None,
+        );
         assert_eq!(c.circle, Circle::Product);
 
-        let c = classify("How often is your risk assessment reviewed by management?", &m.rules, None);
+        let c = classify(
+            "How often is your risk assessment reviewed by management?",
+            &m.rules,
+            None,
+        );
         assert_eq!(c.circle, Circle::Isms);
     }
 

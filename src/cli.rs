@@ -27,7 +27,9 @@ pub enum Command {
     #[command(after_help = FILL_EXAMPLES)]
     Fill(FillArgs),
     /// Write the built-in starter bank and mappings to DIR, to edit
-    #[command(after_help = "Example:\n  qfill init my-bank && qfill fill q.xlsx --bank my-bank/answer-bank --mappings my-bank/mappings")]
+    #[command(
+        after_help = "Example:\n  qfill init my-bank && qfill fill q.xlsx --bank my-bank/answer-bank --mappings my-bank/mappings"
+    )]
     Init(InitArgs),
     /// Show the best bank matches for one question typed at the terminal
     #[command(after_help = "Example:\n  qfill search \"Do you enforce MFA for admins?\"")]

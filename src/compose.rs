@@ -7,7 +7,7 @@
 //! own templates (`mappings/wording.toml`) instead of over-claiming.
 
 use crate::bank::Entry;
-use crate::mappings::{Mappings, ScopeItem};
+use crate::mappings::{Mappings, ScopeItem, SoaStatus, annex_a};
 use crate::model::{Audience, Status};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -24,7 +24,8 @@ pub struct Composed {
 }
 
 static ASKS_CERTIFICATION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(certif\w*|iso(/iec)?\s?27001|27001|isms|accredit\w*|certificate)\b").expect("valid regex")
+    Regex::new(r"(?i)\b(certif\w*|iso(/iec)?\s?27001|27001|isms|accredit\w*|certificate)\b")
+        .expect("valid regex")
 });
 static ASKS_COVERAGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(cover\w*|scope|include[sd]?|apply|applies|extend\w*|inherit\w*|encompass\w*|span\w*)\b").expect("valid regex")
@@ -53,7 +54,8 @@ fn names_item<'m>(question: &str, items: &'m [ScopeItem]) -> Option<&'m ScopeIte
             q.match_indices(&n).any(|(i, _)| {
                 let before = q[..i].chars().next_back();
                 let after = q[i + n.len()..].chars().next();
-                !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+                !before.is_some_and(char::is_alphanumeric)
+                    && !after.is_some_and(char::is_alphanumeric)
             })
         })
     })
@@ -74,7 +76,14 @@ pub fn compose(
 ) -> Composed {
     let wording = &mappings.wording;
     let cert = &mappings.scope.certification;
-    let standard = cert.standard.as_str();
+    let valid_until = cert.valid_until.map(|d| d.to_string()).unwrap_or_default();
+    let cert_values = [
+        ("standard", cert.standard.as_str()),
+        ("scope_statement", cert.statement.as_str()),
+        ("certificate", cert.certificate.as_deref().unwrap_or("")),
+        ("body", cert.body.as_deref().unwrap_or("")),
+        ("valid_until", valid_until.as_str()),
+    ];
     let mut out = Composed::default();
     let asks_cert = ASKS_CERTIFICATION.is_match(question);
     let out_item = out_of_scope_item(question, mappings);
@@ -85,18 +94,17 @@ pub fn compose(
     if let Some(item) = out_item
         && !(asks_cert && written_for_item(item))
     {
-        out.why.push(format!("names out-of-scope item `{}`", item.id));
+        out.why
+            .push(format!("names out-of-scope item `{}`", item.id));
         if asks_cert {
             // No entry for this item: the scope statement itself answers.
-            out.answer = Some(fill_template(
-                &wording.out_of_scope,
-                &[
-                    ("standard", standard),
-                    ("item", &item.name),
-                    ("reason", item.reason.as_deref().unwrap_or("")),
-                    ("scope_statement", &cert.statement),
-                ],
-            ));
+            let item_values = [
+                ("item", item.name.as_str()),
+                ("reason", item.reason.as_deref().unwrap_or("")),
+            ];
+            let values: Vec<(&str, &str)> =
+                cert_values.iter().chain(&item_values).copied().collect();
+            out.answer = Some(fill_template(&wording.out_of_scope, &values));
             out.short = Some("No".into());
             out.status = Some(Status::Review);
             out.why.push("wording out_of_scope".into());
@@ -111,6 +119,15 @@ pub fn compose(
         return out;
     }
     let mut answer = entry.answer.clone();
+    // SoA justifications are confidential: only an NDA audience reads why a control is excluded.
+    if audience == Audience::Nda {
+        for sentence in exclusions(entry, mappings) {
+            if !answer.contains(&sentence) {
+                answer = format!("{answer}\n\n{sentence}");
+                out.why.push("wording excluded_control".into());
+            }
+        }
+    }
     if asks_cert && !entry.tags.iter().any(|t| t == "boundary") {
         let extra = if ASKS_LEGAL.is_match(question) {
             Some(("legal", &wording.legal))
@@ -122,7 +139,7 @@ pub fn compose(
             None
         };
         if let Some((name, template)) = extra {
-            let sentence = fill_template(template, &[("standard", standard), ("scope_statement", &cert.statement)]);
+            let sentence = fill_template(template, &cert_values);
             if !answer.contains(&sentence) {
                 answer = format!("{answer}\n\n{sentence}");
                 out.why.push(format!("wording {name}"));
@@ -132,11 +149,38 @@ pub fn compose(
     if !entry.visibility.allowed_for(audience) {
         out.withheld = true;
         out.status = Some(status.min_with(Status::Review));
-        out.why.push("nda entry withheld from a public audience".into());
+        out.why
+            .push("nda entry withheld from a public audience".into());
     }
     out.short = entry.short.clone();
     out.answer = Some(answer);
     out
+}
+
+/// The excluded-control sentences for the SoA-excluded controls an entry cites.
+fn exclusions(entry: &Entry, mappings: &Mappings) -> Vec<String> {
+    entry
+        .controls
+        .iter()
+        .filter_map(|id| {
+            mappings
+                .soa
+                .get(*id)
+                .filter(|c| !c.applicable || c.status == SoaStatus::Excluded)
+        })
+        .map(|c| {
+            let id = c.id.to_string();
+            let title = annex_a::lookup(c.id).map_or("", |a| a.title);
+            fill_template(
+                &mappings.wording.excluded_control,
+                &[
+                    ("control", &id),
+                    ("control_title", title),
+                    ("justification", &c.justification),
+                ],
+            )
+        })
+        .collect()
 }
 
 impl Status {
@@ -170,7 +214,10 @@ mod tests {
             owner: None,
             reviewed: None,
             tags: tags.iter().map(|s| s.to_string()).collect(),
-            origin: Origin { file: "f".into(), line: 1 },
+            origin: Origin {
+                file: "f".into(),
+                line: 1,
+            },
         }
     }
 
@@ -178,10 +225,19 @@ mod tests {
     fn out_of_scope_items_get_the_out_of_scope_wording() {
         let m = Mappings::builtin().unwrap();
         let e = entry("Yes. We are certified.", &[], Visibility::Public);
-        let c = compose("Is your mobile app covered by your ISO 27001 certificate?", Some(&e), Status::Auto, &m, Audience::Public);
+        let c = compose(
+            "Is your mobile app covered by your ISO 27001 certificate?",
+            Some(&e),
+            Status::Auto,
+            &m,
+            Audience::Public,
+        );
         assert_eq!(c.status, Some(Status::Review));
         let a = c.answer.unwrap();
-        assert!(a.contains("outside the scope of our ISO/IEC 27001:2022 certification"), "{a}");
+        assert!(
+            a.contains("outside the scope of our ISO/IEC 27001:2022 certification"),
+            "{a}"
+        );
         assert!(a.contains("beta product"), "{a}");
     }
 
@@ -189,8 +245,18 @@ mod tests {
     fn certification_is_not_legal_compliance() {
         let m = Mappings::builtin().unwrap();
         let e = entry("We are ISO 27001 certified.", &[], Visibility::Public);
-        let c = compose("Does your ISO 27001 certification make you GDPR compliant?", Some(&e), Status::Auto, &m, Audience::Public);
-        assert!(c.answer.unwrap().contains("does not by itself make us compliant"));
+        let c = compose(
+            "Does your ISO 27001 certification make you GDPR compliant?",
+            Some(&e),
+            Status::Auto,
+            &m,
+            Audience::Public,
+        );
+        assert!(
+            c.answer
+                .unwrap()
+                .contains("does not by itself make us compliant")
+        );
         assert!(c.why.contains(&"wording legal".to_string()));
     }
 
@@ -198,16 +264,61 @@ mod tests {
     fn coverage_questions_get_the_certification_template_once() {
         let m = Mappings::builtin().unwrap();
         let e = entry("Yes.", &[], Visibility::Public);
-        let c = compose("Which systems does your ISO 27001 certificate cover?", Some(&e), Status::Auto, &m, Audience::Public);
+        let c = compose(
+            "Which systems does your ISO 27001 certificate cover?",
+            Some(&e),
+            Status::Auto,
+            &m,
+            Audience::Public,
+        );
         let a = c.answer.unwrap();
-        assert_eq!(a.matches("applies to the systems and processes defined in our ISMS scope").count(), 1, "{a}");
+        assert_eq!(
+            a.matches("applies to the systems and processes defined in our ISMS scope")
+                .count(),
+            1,
+            "{a}"
+        );
+    }
+
+    #[test]
+    fn soa_justifications_reach_only_an_nda_audience() {
+        let m = Mappings::builtin().unwrap();
+        let mut e = entry("We have no offices.", &[], Visibility::Public);
+        e.controls = vec!["A.7.1".parse().unwrap()];
+        let public = compose(
+            "Do you have physical perimeters?",
+            Some(&e),
+            Status::Auto,
+            &m,
+            Audience::Public,
+        );
+        assert_eq!(public.answer.as_deref(), Some("We have no offices."));
+        let nda = compose(
+            "Do you have physical perimeters?",
+            Some(&e),
+            Status::Auto,
+            &m,
+            Audience::Nda,
+        );
+        let a = nda.answer.unwrap();
+        assert!(
+            a.contains("A.7.1 (Physical security perimeters) is excluded"),
+            "{a}"
+        );
+        assert!(a.contains("No offices or facilities in scope"), "{a}");
     }
 
     #[test]
     fn nda_entries_are_withheld_from_a_public_audience() {
         let m = Mappings::builtin().unwrap();
         let e = entry("Secret detail.", &[], Visibility::Nda);
-        let c = compose("Share your SoA?", Some(&e), Status::Auto, &m, Audience::Public);
+        let c = compose(
+            "Share your SoA?",
+            Some(&e),
+            Status::Auto,
+            &m,
+            Audience::Public,
+        );
         assert!(c.withheld);
         assert_eq!(c.status, Some(Status::Review));
         let c = compose("Share your SoA?", Some(&e), Status::Auto, &m, Audience::Nda);

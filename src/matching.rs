@@ -109,6 +109,8 @@ pub struct Matcher {
     answers: Vec<Terms>,
     idf: HashMap<String, f64>,
     max_idf: f64,
+    /// Analysed words of every synonym term.
+    synonym_words: HashSet<String>,
     thresholds: Thresholds,
 }
 
@@ -168,6 +170,7 @@ impl Matcher {
             answers: Vec::new(),
             idf: HashMap::new(),
             max_idf: 1.0,
+            synonym_words: HashSet::new(),
             thresholds: mappings.thresholds,
         };
         m.variants = bank
@@ -180,15 +183,27 @@ impl Matcher {
                     .collect()
             })
             .collect();
-        m.answers = bank.entries.iter().map(|e| m.analyse_plain(&e.answer, 1.0)).collect();
-        m.keywords = bank.entries.iter().map(|e| m.analyse_plain(&keyword_text(e), 1.0)).collect();
+        m.answers = bank
+            .entries
+            .iter()
+            .map(|e| m.analyse_plain(&e.answer, 1.0))
+            .collect();
+        m.keywords = bank
+            .entries
+            .iter()
+            .map(|e| m.analyse_plain(&keyword_text(e), 1.0))
+            .collect();
         m.idf = idf_table(&m.variants, &m.answers, &m.keywords);
         m.max_idf = idf(0, m.variants.iter().map(Vec::len).sum());
+        m.synonym_words = mappings
+            .synonyms
+            .groups
+            .iter()
+            .flatten()
+            .flat_map(|t| m.tokens(&normalise(t)))
+            .filter(|t| !t.starts_with("qsyn"))
+            .collect();
         Ok(m)
-    }
-
-    pub fn thresholds(&self) -> Thresholds {
-        self.thresholds
     }
 
     pub fn with_thresholds(mut self, t: Thresholds) -> Self {
@@ -227,13 +242,23 @@ impl Matcher {
         t
     }
 
+    /// A question's terms for scoring: a spelling the bank never uses but a
+    /// synonym group knows ("2FA") is carried by the group's token and would
+    /// otherwise count as an unmatched rare word.
+    fn question_terms(&self, question: &str) -> Terms {
+        let mut t = self.terms(question);
+        t.weights
+            .retain(|term, _| self.idf.contains_key(term) || !self.synonym_words.contains(term));
+        t
+    }
+
     fn idf_of(&self, term: &str) -> f64 {
         self.idf.get(term).copied().unwrap_or(self.max_idf)
     }
 
     /// Retrieval only: entries by BM25 score, best first, ties by bank order.
     pub fn retrieve(&self, question: &str, limit: usize) -> Vec<(usize, f32)> {
-        let terms = self.terms(question);
+        let terms = self.question_terms(question);
         if terms.weights.is_empty() {
             return Vec::new();
         }
@@ -248,19 +273,30 @@ impl Matcher {
                     Term::from_field_text(field, tok),
                     IndexRecordOption::WithFreqs,
                 );
-                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(tq), boost * *w as f32))));
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(tq), boost * *w as f32)),
+                ));
             }
         }
         let query = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
-        let Ok(hits) = searcher.search(&query, &TopDocs::with_limit(limit * 6).order_by_score()) else {
+        let Ok(hits) = searcher.search(&query, &TopDocs::with_limit(limit * 6).order_by_score())
+        else {
             return Vec::new();
         };
         let mut best: HashMap<usize, f32> = HashMap::new();
         for (score, addr) in hits {
-            let Ok(doc) = searcher.doc::<TantivyDocument>(addr) else { continue };
+            let Ok(doc) = searcher.doc::<TantivyDocument>(addr) else {
+                continue;
+            };
             let Some(entry) = doc
-                .get_first(self.index.schema().get_field(self.entry_field).expect("field"))
+                .get_first(
+                    self.index
+                        .schema()
+                        .get_field(self.entry_field)
+                        .expect("field"),
+                )
                 .and_then(|v| v.as_u64())
             else {
                 continue;
@@ -276,7 +312,7 @@ impl Matcher {
 
     /// Retrieval plus re-ranking: up to `n` candidates, best first.
     pub fn rank(&self, question: &str, n: usize) -> Vec<Candidate> {
-        let q_terms = self.terms(question);
+        let q_terms = self.question_terms(question);
         let (main, _) = main_ask(question);
         let q_text = normalise(&main).to_lowercase();
         let key_objects = self.key_objects(&main);
@@ -286,7 +322,13 @@ impl Matcher {
             .map(|(entry, retrieval)| {
                 let evidence = self.evidence(&q_terms, &q_text, &key_objects, entry);
                 let similarity = 0.5 * evidence.covered + 0.5 * evidence.variant;
-                Candidate { entry, confidence: 0.0, similarity, evidence, retrieval }
+                Candidate {
+                    entry,
+                    confidence: 0.0,
+                    similarity,
+                    evidence,
+                    retrieval,
+                }
             })
             .collect();
         candidates.sort_by(|a, b| {
@@ -298,7 +340,11 @@ impl Matcher {
         let runner_up = candidates.get(1).map_or(0.0, |c| c.similarity);
         for (i, c) in candidates.iter_mut().enumerate() {
             // Only the leader has a margin; the others trail it.
-            let margin = if i == 0 { c.similarity - runner_up } else { 0.0 };
+            let margin = if i == 0 {
+                c.similarity - runner_up
+            } else {
+                0.0
+            };
             c.confidence = calibrate(c.similarity, margin, &c.evidence);
         }
         candidates.truncate(n);
@@ -321,7 +367,11 @@ impl Matcher {
                 why.push(format!("entry never mentions `{term}` ({weight:.2})"));
             }
         }
-        MatchResult { candidates, status, why }
+        MatchResult {
+            candidates,
+            status,
+            why,
+        }
     }
 
     pub fn status_for(&self, confidence: f64) -> Status {
@@ -355,7 +405,12 @@ impl Matcher {
                 0.0
             }
         };
-        let covered = q.weights.iter().map(|(t, w)| w * self.idf_of(t) * place(t)).sum::<f64>() / q_mass;
+        let covered = q
+            .weights
+            .iter()
+            .map(|(t, w)| w * self.idf_of(t) * place(t))
+            .sum::<f64>()
+            / q_mass;
         let missing = key_objects
             .iter()
             .filter(|t| place(t) == 0.0)
@@ -373,11 +428,19 @@ impl Matcher {
                 let v_mass: f64 = v.weights.iter().map(|(t, w)| w * self.idf_of(t)).sum();
                 let cov_q = shared / q_mass;
                 let cov_v = if v_mass > 0.0 { shared / v_mass } else { 0.0 };
-                let f1 = if shared > 0.0 { 2.0 * cov_q * cov_v / (cov_q + cov_v) } else { 0.0 };
+                let f1 = if shared > 0.0 {
+                    2.0 * cov_q * cov_v / (cov_q + cov_v)
+                } else {
+                    0.0
+                };
                 0.75 * f1 + 0.25 * strsim::sorensen_dice(q_text, v_text)
             })
             .fold(0.0, f64::max);
-        Evidence { covered: covered.min(1.0), variant, missing }
+        Evidence {
+            covered: covered.min(1.0),
+            variant,
+            missing,
+        }
     }
 
     /// The things a question is about, as analysed terms: the concepts of the
@@ -399,7 +462,11 @@ impl Matcher {
             // Standard numbers such as 22301 or 27701 name what is asked about.
             let number = w.len() >= 4 && w.chars().all(|c| c.is_ascii_digit());
             if acronym || proper || number {
-                out.extend(self.tokens(w).into_iter().filter(|t| !t.starts_with("qsyn")));
+                out.extend(
+                    self.tokens(w)
+                        .into_iter()
+                        .filter(|t| !t.starts_with("qsyn")),
+                );
             }
         }
         out.sort();
@@ -407,7 +474,8 @@ impl Matcher {
         out
     }
 
-    /// The analysed terms of a text (for explanations and tests).
+    /// The analysed terms of a text.
+    #[cfg(test)]
     pub fn analysed(&self, text: &str) -> Vec<String> {
         self.terms(text).keys().cloned().collect()
     }
@@ -432,7 +500,11 @@ fn idf(df: usize, n: usize) -> f64 {
 }
 
 /// IDF over the question variants and answers, counting each entry once.
-fn idf_table(variants: &[Vec<(Terms, String)>], answers: &[Terms], keywords: &[Terms]) -> HashMap<String, f64> {
+fn idf_table(
+    variants: &[Vec<(Terms, String)>],
+    answers: &[Terms],
+    keywords: &[Terms],
+) -> HashMap<String, f64> {
     let mut df: HashMap<String, usize> = HashMap::new();
     for ((vs, a), k) in variants.iter().zip(answers).zip(keywords) {
         let mut seen: HashSet<&String> = HashSet::new();
@@ -459,24 +531,140 @@ fn analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
-        .filter(StopWordFilter::remove(STOP_WORDS.iter().map(|s| s.to_string())))
+        .filter(StopWordFilter::remove(
+            STOP_WORDS.iter().map(|s| s.to_string()),
+        ))
         .filter(Stemmer::new(Language::English))
         .build()
 }
 
 /// English function words plus questionnaire boilerplate that says nothing about the topic.
 const STOP_WORDS: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "been", "being", "but", "by", "can", "could", "did",
-    "do", "does", "doing", "for", "from", "had", "has", "have", "having", "how", "i", "if", "in",
-    "into", "is", "it", "its", "may", "me", "might", "must", "my", "no", "not", "of", "on", "or",
-    "our", "ours", "shall", "should", "so", "such", "than", "that", "the", "their", "them", "then",
-    "there", "these", "they", "this", "those", "to", "us", "was", "we", "were", "what", "when",
-    "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your",
-    "yours", "yes", "please", "describe", "provide", "explain", "detail", "details", "outline",
-    "confirm", "indicate", "specify", "state", "whether", "any", "all", "each", "every", "also",
-    "about", "other", "there", "here", "some", "own", "company", "organization", "organisation",
-    "vendor", "supplier", "service", "provider", "currently", "able", "within", "used", "use",
-    "using", "ensure", "place", "way", "ways", "kind", "type", "types", "etc", "e.g", "eg", "i.e",
+    "a",
+    "an",
+    "and",
+    "are",
+    "as",
+    "at",
+    "be",
+    "been",
+    "being",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "for",
+    "from",
+    "had",
+    "has",
+    "have",
+    "having",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "may",
+    "me",
+    "might",
+    "must",
+    "my",
+    "no",
+    "not",
+    "of",
+    "on",
+    "or",
+    "our",
+    "ours",
+    "shall",
+    "should",
+    "so",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "to",
+    "us",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "why",
+    "will",
+    "with",
+    "would",
+    "you",
+    "your",
+    "yours",
+    "yes",
+    "please",
+    "describe",
+    "provide",
+    "explain",
+    "detail",
+    "details",
+    "outline",
+    "confirm",
+    "indicate",
+    "specify",
+    "state",
+    "whether",
+    "any",
+    "all",
+    "each",
+    "every",
+    "also",
+    "about",
+    "other",
+    "there",
+    "here",
+    "some",
+    "own",
+    "company",
+    "organization",
+    "organisation",
+    "vendor",
+    "supplier",
+    "service",
+    "provider",
+    "currently",
+    "able",
+    "within",
+    "used",
+    "use",
+    "using",
+    "ensure",
+    "place",
+    "way",
+    "ways",
+    "kind",
+    "type",
+    "types",
+    "etc",
+    "e.g",
+    "eg",
+    "i.e",
     "ie",
 ];
 
@@ -524,10 +712,37 @@ static SPELLING: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
 
 /// Words ending in -ise that are not British spellings of -ize.
 const ISE_WORDS: &[&str] = &[
-    "advise", "exercise", "premise", "premises", "enterprise", "otherwise", "promise", "raise",
-    "surprise", "expertise", "franchise", "revise", "supervise", "televise", "compromise",
-    "merchandise", "disguise", "concise", "precise", "improvise", "devise", "comprise", "rise",
-    "wise", "noise", "cruise", "praise", "despise", "chemise", "treatise", "paradise",
+    "advise",
+    "exercise",
+    "premise",
+    "premises",
+    "enterprise",
+    "otherwise",
+    "promise",
+    "raise",
+    "surprise",
+    "expertise",
+    "franchise",
+    "revise",
+    "supervise",
+    "televise",
+    "compromise",
+    "merchandise",
+    "disguise",
+    "concise",
+    "precise",
+    "improvise",
+    "devise",
+    "comprise",
+    "rise",
+    "wise",
+    "noise",
+    "cruise",
+    "praise",
+    "despise",
+    "chemise",
+    "treatise",
+    "paradise",
 ];
 
 /// Normalises text for matching: British to American spelling, stray symbols.
@@ -557,10 +772,12 @@ fn compile_synonyms(s: &Synonyms) -> Vec<SynonymGroup> {
         .enumerate()
         .filter(|(_, g)| !g.is_empty())
         .map(|(i, g)| {
-            let alts: Vec<String> = g
+            let mut alts: Vec<String> = g
                 .iter()
                 .map(|t| regex::escape(&normalise(t).to_lowercase()).replace(r"\ ", r"[\s\-]+"))
                 .collect();
+            // Longest first, so "multi-factor authentication" wins over "multi".
+            alts.sort_by_key(|a| std::cmp::Reverse(a.len()));
             SynonymGroup {
                 token: format!("qsyn{i}"),
                 pattern: Regex::new(&format!(r"(?i)\b({})\b", alts.join("|"))).expect("escaped"),
@@ -570,7 +787,7 @@ fn compile_synonyms(s: &Synonyms) -> Vec<SynonymGroup> {
 }
 
 /// Appends a group token for each synonym group the text mentions, so that
-/// any spelling of a concept meets any other in the index.
+/// any spelling of a concept meets any other, on both sides.
 fn expand(groups: &[SynonymGroup], text: &str) -> String {
     let mut out = text.to_string();
     for g in groups {
@@ -580,11 +797,6 @@ fn expand(groups: &[SynonymGroup], text: &str) -> String {
         }
     }
     out
-}
-
-/// The entry a candidate points at.
-pub fn entry<'b>(bank: &'b Bank, c: &Candidate) -> &'b Entry {
-    &bank.entries[c.entry]
 }
 
 #[cfg(test)]
@@ -601,19 +813,34 @@ mod tests {
 
     #[test]
     fn numbering_boilerplate_and_follow_ups_are_split_off() {
-        let (main, follow) = main_ask("Q17: Please describe how backups are tested. If not, explain why.");
+        let (main, follow) =
+            main_ask("Q17: Please describe how backups are tested. If not, explain why.");
         assert_eq!(main.trim(), "how backups are tested");
         assert!(follow.contains("If not"));
-        for q in ["3.2 Do you encrypt data?", "AC-01 Do you encrypt data?", "TPRM-2: Do you encrypt data?", "(4) Do you encrypt data?"] {
+        for q in [
+            "3.2 Do you encrypt data?",
+            "AC-01 Do you encrypt data?",
+            "TPRM-2: Do you encrypt data?",
+            "(4) Do you encrypt data?",
+        ] {
             assert_eq!(main_ask(q).0, "Do you encrypt data?", "{q}");
         }
-        assert_eq!(main_ask("SOC2 reports: do you have one?").0, "SOC2 reports: do you have one?");
+        assert_eq!(
+            main_ask("SOC2 reports: do you have one?").0,
+            "SOC2 reports: do you have one?"
+        );
     }
 
     #[test]
     fn british_spelling_meets_american() {
-        assert_eq!(normalise("organisation authorised behaviour centre licence"), "organization authorized behavior center license");
-        assert_eq!(normalise("advise premises enterprise"), "advise premises enterprise");
+        assert_eq!(
+            normalise("organisation authorised behaviour centre licence"),
+            "organization authorized behavior center license"
+        );
+        assert_eq!(
+            normalise("advise premises enterprise"),
+            "advise premises enterprise"
+        );
     }
 
     #[test]
@@ -628,7 +855,14 @@ mod tests {
     #[test]
     fn query_syntax_in_questions_is_just_text() {
         let (_, m) = matcher();
-        for q in ["\"unbalanced", "title:foo AND (bar", "*", "a:b:c [x TO y] ^2 ~", "", "??"] {
+        for q in [
+            "\"unbalanced",
+            "title:foo AND (bar",
+            "*",
+            "a:b:c [x TO y] ^2 ~",
+            "",
+            "??",
+        ] {
             let r = m.match_question(q);
             assert!(r.confidence() < 0.8, "{q}: {}", r.confidence());
         }

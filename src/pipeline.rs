@@ -49,14 +49,26 @@ pub struct Options {
 }
 
 /// Answers every question.
-pub fn run(questions: &[Question], bank: &Bank, mappings: &Mappings, matcher: &Matcher, opts: Options) -> Vec<Outcome> {
+pub fn run(
+    questions: &[Question],
+    bank: &Bank,
+    mappings: &Mappings,
+    matcher: &Matcher,
+    opts: Options,
+) -> Vec<Outcome> {
     questions
         .iter()
         .map(|q| answer_one(q, bank, mappings, matcher, opts))
         .collect()
 }
 
-pub fn answer_one(q: &Question, bank: &Bank, mappings: &Mappings, matcher: &Matcher, opts: Options) -> Outcome {
+pub fn answer_one(
+    q: &Question,
+    bank: &Bank,
+    mappings: &Mappings,
+    matcher: &Matcher,
+    opts: Options,
+) -> Outcome {
     let m = matcher.match_question(&q.text);
     let best = m.best().map(|c| (&bank.entries[c.entry], c.confidence));
     let class = classify(&q.text, &mappings.rules, best);
@@ -76,7 +88,11 @@ pub fn answer_one(q: &Question, bank: &Bank, mappings: &Mappings, matcher: &Matc
     Outcome {
         question: q.clone(),
         circle: class.circle,
-        status: if has_answer || status == Status::Kept { status } else { Status::None },
+        status: if has_answer || status == Status::Kept {
+            status
+        } else {
+            Status::None
+        },
         confidence: round2(m.confidence()),
         bank_id: entry.filter(|_| has_answer).map(|e| e.id.clone()),
         answer: composed.answer,

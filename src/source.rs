@@ -119,7 +119,10 @@ mod tests {
             text: "a = 1\nb = 2\n".into(),
         };
         let err = f.parse_toml::<T>().unwrap_err().to_string();
-        assert!(err.starts_with("bank/x.toml:2:1: unknown field `b`"), "{err}");
+        assert!(
+            err.starts_with("bank/x.toml:2:1: unknown field `b`"),
+            "{err}"
+        );
         assert!(!err.contains('\n'));
     }
 }

@@ -2,31 +2,53 @@
 
 use super::{Loaded, load};
 use crate::cli::{FillArgs, LayoutArgs};
-use crate::ingest::{self, Format, Overrides, detect::col_flag};
+use crate::ingest::{
+    self, AnswerTarget, Format, Overrides, col_name,
+    detect::{SheetLayout, col_flag},
+};
 use crate::model::{Circle, Status};
-use crate::pipeline::{self, Outcome, Options};
+use crate::pipeline::{self, Options, Outcome};
 use crate::write::{self, Output, review::Provenance};
 use anyhow::{Result, anyhow, bail};
 use std::path::Path;
 
 pub fn run(args: &FillArgs) -> Result<()> {
     let overrides = overrides(&args.layout)?;
-    let Loaded { bank, mappings, matcher } = load(&args.bank)?;
+    let Loaded {
+        bank,
+        mappings,
+        matcher,
+    } = load(&args.bank)?;
     let book = ingest::read(&args.input)?;
     let layouts = ingest::detect(&book, &overrides);
     let questions: Vec<_> = layouts.iter().flat_map(|l| l.questions.clone()).collect();
+    for l in &layouts {
+        eprintln!("{}", describe_layout(&book, l));
+    }
     if questions.is_empty() {
-        let looked: Vec<&str> = book.sheets.iter().filter(|s| !s.hidden).map(|s| s.name.as_str()).collect();
+        let looked: Vec<&str> = book
+            .sheets
+            .iter()
+            .filter(|s| !s.hidden)
+            .map(|s| s.name.as_str())
+            .collect();
         bail!(
             "{}: no questions found (sheets looked at: {}); name the columns with --question-col (and --header-row, --sheet)",
             args.input.display(),
             looked.join(", ")
         );
     }
-    let opts = Options { audience: args.audience, overwrite: args.overwrite };
+    let opts = Options {
+        audience: args.audience,
+        overwrite: args.overwrite,
+    };
     let outcomes = pipeline::run(&questions, &bank, &mappings, &matcher, opts);
 
-    let input_name = args.input.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let input_name = args
+        .input
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let writer = write::filled_writer(book.format);
     let out_dir = args.out_dir.as_deref();
     let mut outputs = vec![
@@ -42,7 +64,11 @@ pub fn run(args: &FillArgs) -> Result<()> {
                     input: &input_name,
                     input_sha256: &book.sha256,
                     bank_version: &bank.version,
-                    audience: if args.audience == crate::model::Audience::Nda { "nda" } else { "public" },
+                    audience: if args.audience == crate::model::Audience::Nda {
+                        "nda"
+                    } else {
+                        "public"
+                    },
                 },
             )?,
         },
@@ -65,9 +91,52 @@ pub fn run(args: &FillArgs) -> Result<()> {
     Ok(())
 }
 
+/// One line per sheet saying what was detected, so a person can check it
+/// and correct it with the layout flags.
+fn describe_layout(book: &ingest::Workbook, l: &SheetLayout) -> String {
+    let sheet = &book.sheets[l.sheet_index];
+    let mut parts = vec![match l.header_row {
+        Some(h) => format!("header row {}", h + 1),
+        None => "no header row".into(),
+    }];
+    parts.push(format!("questions in {}", col_name(l.question_col)));
+    if let Some(c) = l.id_col {
+        parts.push(format!("ids in {}", col_name(c)));
+    }
+    match &l.answer {
+        AnswerTarget::Cell(c) => {
+            let list = l.questions.iter().find_map(|q| q.allowed.as_ref());
+            match list {
+                Some(v) => parts.push(format!(
+                    "answers in {} (dropdown: {})",
+                    col_name(*c),
+                    v.join(", ")
+                )),
+                None => parts.push(format!("answers in {}", col_name(*c))),
+            }
+        }
+        AnswerTarget::Marks { yes, no, na } => {
+            let na = na.map(|c| format!("/{}", col_name(c))).unwrap_or_default();
+            parts.push(format!("marks in {}/{}{na}", col_name(*yes), col_name(*no)));
+        }
+        AnswerTarget::None => parts.push("no answer column".into()),
+    }
+    if let Some(c) = l.comment_col {
+        parts.push(format!("comments in {}", col_name(c)));
+    }
+    format!(
+        "  sheet `{}`: {} questions; {}",
+        sheet.name,
+        l.questions.len(),
+        parts.join(", ")
+    )
+}
+
 fn overrides(l: &LayoutArgs) -> Result<Overrides> {
     let col = |name: &str, v: &Option<String>| -> Result<Option<u32>> {
-        v.as_deref().map(|s| col_flag(s).map_err(|e| anyhow!("--{name}: {e}"))).transpose()
+        v.as_deref()
+            .map(|s| col_flag(s).map_err(|e| anyhow!("--{name}: {e}")))
+            .transpose()
     };
     Ok(Overrides {
         sheets: l.sheet.clone(),
@@ -91,7 +160,10 @@ fn summary(input: &Path, outcomes: &[Outcome], outputs: &[Output]) -> String {
         .iter()
         .map(|c| format!("{} {c}", outcomes.iter().filter(|o| o.circle == *c).count()))
         .collect();
-    let paths: Vec<String> = outputs.iter().map(|o| o.path.display().to_string()).collect();
+    let paths: Vec<String> = outputs
+        .iter()
+        .map(|o| o.path.display().to_string())
+        .collect();
     format!(
         "{}: {} questions: {} ({}) -> {}",
         input.display(),

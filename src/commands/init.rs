@@ -8,10 +8,16 @@ use anyhow::{Result, bail};
 pub fn run(args: &InitArgs) -> Result<()> {
     let bank_dir = args.dir.join("answer-bank");
     if bank_dir.exists() && !args.force {
-        bail!("{}: already exists; pass --force to overwrite its files", bank_dir.display());
+        bail!(
+            "{}: already exists; pass --force to overwrite its files",
+            bank_dir.display()
+        );
     }
     let mut n = 0;
-    for (dir, files) in [(&bank_dir, &DEFAULT_BANK), (&args.dir.join("mappings"), &DEFAULT_MAPPINGS)] {
+    for (dir, files) in [
+        (&bank_dir, &DEFAULT_BANK),
+        (&args.dir.join("mappings"), &DEFAULT_MAPPINGS),
+    ] {
         for f in files.files() {
             write_atomic(&dir.join(f.path()), f.contents())?;
             n += 1;

@@ -41,7 +41,11 @@ pub fn load(args: &BankArgs) -> Result<Loaded> {
     }
     check_thresholds(thresholds)?;
     let matcher = Matcher::new(&bank, &mappings)?.with_thresholds(thresholds);
-    Ok(Loaded { bank, mappings, matcher })
+    Ok(Loaded {
+        bank,
+        mappings,
+        matcher,
+    })
 }
 
 fn check_thresholds(t: Thresholds) -> Result<()> {

@@ -15,6 +15,8 @@ struct Hit<'a> {
     circle: crate::model::Circle,
     question: &'a str,
     answer: &'a str,
+    owner: Option<&'a str>,
+    reviewed: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -26,9 +28,15 @@ struct Report<'a> {
 }
 
 pub fn run(args: &SearchArgs) -> Result<()> {
-    let Loaded { bank, mappings, matcher } = load(&args.bank)?;
+    let Loaded {
+        bank,
+        mappings,
+        matcher,
+    } = load(&args.bank)?;
     let scored = matcher.rank(&args.text, args.top.max(1));
-    let best = scored.first().map(|c| (&bank.entries[c.entry], c.confidence));
+    let best = scored
+        .first()
+        .map(|c| (&bank.entries[c.entry], c.confidence));
     let class = classify(&args.text, &mappings.rules, best);
     let mut why = class.why.clone();
     if let Some(item) = out_of_scope_item(&args.text, &mappings) {
@@ -45,26 +53,51 @@ pub fn run(args: &SearchArgs) -> Result<()> {
                 circle: e.circle,
                 question: &e.questions[0],
                 answer: &e.answer,
+                owner: e.owner.as_deref(),
+                reviewed: e.reviewed.map(|d| d.to_string()),
             }
         })
         .collect();
-    let report = Report { question: &args.text, circle: class.circle, why, matches: hits };
+    let report = Report {
+        question: &args.text,
+        circle: class.circle,
+        why,
+        matches: hits,
+    };
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(());
     }
-    println!("circle: {} ({})", report.circle, report.circle.display_name());
+    println!(
+        "circle: {} ({})",
+        report.circle,
+        report.circle.display_name()
+    );
     println!("why:    {}", report.why.join("; "));
     if report.matches.is_empty() {
         println!("no entry in the bank shares a term with this question");
     }
     for (i, h) in report.matches.iter().enumerate() {
         println!();
-        println!("{}. {}  {:.2} {}  [{}]", i + 1, h.bank_id, h.confidence, h.status, h.circle);
+        println!(
+            "{}. {}  {:.2} {}  [{}]",
+            i + 1,
+            h.bank_id,
+            h.confidence,
+            h.status,
+            h.circle
+        );
         println!("   Q: {}", h.question);
         let short: String = h.answer.chars().take(160).collect();
-        let more = if h.answer.chars().count() > 160 { "…" } else { "" };
+        let more = if h.answer.chars().count() > 160 {
+            "…"
+        } else {
+            ""
+        };
         println!("   A: {short}{more}");
+        if let (Some(o), Some(r)) = (h.owner, &h.reviewed) {
+            println!("   owner {o}, reviewed {r}");
+        }
     }
     Ok(())
 }

@@ -108,29 +108,60 @@ fn role_of(label: &str) -> Option<(Role, u8)> {
         "n/a" | "na" | "not applicable" | "n.a." => return Some((Role::Na, 3)),
         _ => {}
     }
-    if has_any(&["analyst", "buyer", "reviewer", "assessor", "auditor", "guidance", "scoring", "score", "weight", "internal"]) {
+    if has_any(&[
+        "analyst", "buyer", "reviewer", "assessor", "auditor", "guidance", "scoring", "score",
+        "weight", "internal",
+    ]) {
         return Some((Role::Buyer, 3));
     }
-    if has_any(&["id", "ref", "ref_id", "#", "qid", "nº", "n°", "no.", "código", "code"])
-        || l == "no"
+    if has_any(&[
+        "id", "ref", "ref_id", "#", "qid", "nº", "n°", "no.", "código", "code",
+    ]) || l == "no"
         || l == "number"
         || l.ends_with(" id")
         || l.starts_with("id ")
         || l == "item #"
         || l == "reference"
     {
-        let strength = if has("question") { 4 } else if has("control") { 1 } else { 3 };
+        let strength = if has("question") {
+            4
+        } else if has("control") {
+            1
+        } else {
+            3
+        };
         return Some((Role::Id, strength));
     }
-    if has_any(&["comment", "comments", "notes", "note", "explanation", "explain", "evidence", "details", "justification", "remarks", "observations", "comentarios", "observaciones"])
-        || l.contains("additional info")
+    if has_any(&[
+        "comment",
+        "comments",
+        "notes",
+        "note",
+        "explanation",
+        "explain",
+        "evidence",
+        "details",
+        "justification",
+        "remarks",
+        "observations",
+        "comentarios",
+        "observaciones",
+    ]) || l.contains("additional info")
         || l.contains("implementation description")
         || l.contains("supporting")
     {
         return Some((Role::Comment, 3));
     }
-    if has_any(&["answer", "answers", "response", "responses", "respuesta", "yes/no", "compliant", "compliance"])
-        || l.contains("yes / no")
+    if has_any(&[
+        "answer",
+        "answers",
+        "response",
+        "responses",
+        "respuesta",
+        "yes/no",
+        "compliant",
+        "compliance",
+    ]) || l.contains("yes / no")
         || l.contains("(yes/no")
     {
         return Some((Role::Answer, 3));
@@ -138,7 +169,13 @@ fn role_of(label: &str) -> Option<(Role, u8)> {
     if has_any(&["question", "questions", "pregunta", "preguntas", "query"]) {
         return Some((Role::Question, 3));
     }
-    if has_any(&["requirement", "requirements", "criteria", "criterion", "statement"]) {
+    if has_any(&[
+        "requirement",
+        "requirements",
+        "criteria",
+        "criterion",
+        "statement",
+    ]) {
         return Some((Role::Question, 2));
     }
     if has_any(&["description", "item", "control", "request", "descripción"]) {
@@ -161,8 +198,13 @@ fn row_roles(sheet: &Sheet, row: u32) -> Vec<(u32, Role, u8)> {
 /// or (HECVAT) an answer column with a free-text or buyer column beside it.
 fn header_score(sheet: &Sheet, row: u32) -> u32 {
     let roles = row_roles(sheet, row);
-    let q = roles.iter().filter(|(_, r, _)| *r == Role::Question).map(|x| x.2).max();
-    let count = |wanted: &[Role]| roles.iter().filter(|(_, r, _)| wanted.contains(r)).count() as u32;
+    let q = roles
+        .iter()
+        .filter(|(_, r, _)| *r == Role::Question)
+        .map(|x| x.2)
+        .max();
+    let count =
+        |wanted: &[Role]| roles.iter().filter(|(_, r, _)| wanted.contains(r)).count() as u32;
     let others = count(&[Role::Id, Role::Answer, Role::Comment]);
     // Long prose in the row means it is a question or an instruction, not a header.
     let prose = (0..sheet.width()).any(|c| sheet.text(row, c).split_whitespace().count() > 12);
@@ -171,7 +213,9 @@ fn header_score(sheet: &Sheet, row: u32) -> u32 {
     }
     match q {
         Some(s) if others >= 1 => u32::from(s) * 10 + others,
-        None if count(&[Role::Answer]) >= 1 && count(&[Role::Comment, Role::Buyer, Role::Id]) >= 1 => {
+        None if count(&[Role::Answer]) >= 1
+            && count(&[Role::Comment, Role::Buyer, Role::Id]) >= 1 =>
+        {
             5 + others
         }
         _ => 0,
@@ -256,7 +300,11 @@ fn find_header(sheet: &Sheet, ov: &Overrides) -> Option<u32> {
     // Headers repeated per section (HECVAT, SAMM) may word their labels
     // differently; the first one with the same answer columns starts the table.
     let answer_cols = |r: u32| -> Vec<u32> {
-        row_roles(sheet, r).into_iter().filter(|(_, role, _)| *role == Role::Answer).map(|(c, _, _)| c).collect()
+        row_roles(sheet, r)
+            .into_iter()
+            .filter(|(_, role, _)| *role == Role::Answer)
+            .map(|(c, _, _)| c)
+            .collect()
     };
     let wanted = answer_cols(best_row);
     (0..best_row)
@@ -271,7 +319,7 @@ fn detect_sheet(index: usize, sheet: &Sheet, ov: &Overrides) -> Option<SheetLayo
         None => layout_from_content(index, sheet, ov)?,
     };
     let start = data_start(sheet, header);
-    layout.questions = question_rows(sheet, &layout, start);
+    layout.questions = question_rows(sheet, &layout, start, ov.question_col.is_some());
     Some(layout)
 }
 
@@ -310,7 +358,9 @@ fn best(roles: &[(u32, Role, u8)], role: Role, sheet: &Sheet, rows: &[u32]) -> O
 
 /// How many of the sample rows have text in a column.
 fn filled(sheet: &Sheet, col: u32, rows: &[u32]) -> usize {
-    rows.iter().filter(|&&r| !sheet.get(r, col).is_empty()).count()
+    rows.iter()
+        .filter(|&&r| !sheet.get(r, col).is_empty())
+        .count()
 }
 
 fn sample_rows(sheet: &Sheet, from: u32) -> Vec<u32> {
@@ -327,7 +377,10 @@ fn layout_from_header(index: usize, sheet: &Sheet, h: u32, ov: &Overrides) -> Op
             // "Question" label counts extra; a label alone is not enough
             // (HECVAT section titles read "Required Questions").
             let label = |c: u32| {
-                roles.iter().find(|(rc, _, _)| *rc == c).map(|(_, r, s)| (*r, *s))
+                roles
+                    .iter()
+                    .find(|(rc, _, _)| *rc == c)
+                    .map(|(_, r, s)| (*r, *s))
             };
             (0..sheet.width())
                 .filter_map(|c| match label(c) {
@@ -361,7 +414,11 @@ fn layout_from_header(index: usize, sheet: &Sheet, h: u32, ov: &Overrides) -> Op
             .min()
     };
     let marks = match (col_of(Role::Yes), col_of(Role::No)) {
-        (Some(yes), Some(no)) => Some(AnswerTarget::Marks { yes, no, na: col_of(Role::Na) }),
+        (Some(yes), Some(no)) => Some(AnswerTarget::Marks {
+            yes,
+            no,
+            na: col_of(Role::Na),
+        }),
         _ => None,
     };
     let answer = match (ov.answer_col, marks) {
@@ -370,7 +427,9 @@ fn layout_from_header(index: usize, sheet: &Sheet, h: u32, ov: &Overrides) -> Op
         (None, None) => {
             let by_header = roles
                 .iter()
-                .filter(|(c, r, _)| *r == Role::Answer && *c != question_col && Some(*c) != comment_col)
+                .filter(|(c, r, _)| {
+                    *r == Role::Answer && *c != question_col && Some(*c) != comment_col
+                })
                 .min_by_key(|(c, _, s)| (std::cmp::Reverse(*s), *c < question_col, *c))
                 .map(|(c, _, _)| *c);
             match by_header.or_else(|| dropdown_col(sheet, question_col, &rows)) {
@@ -409,9 +468,16 @@ fn dropdown_col(sheet: &Sheet, question_col: u32, rows: &[u32]) -> Option<u32> {
 }
 
 /// The first column right of the questions that is empty below the header and names no role.
-fn first_free_col(sheet: &Sheet, question_col: u32, rows: &[u32], roles: &[(u32, Role, u8)]) -> u32 {
+fn first_free_col(
+    sheet: &Sheet,
+    question_col: u32,
+    rows: &[u32],
+    roles: &[(u32, Role, u8)],
+) -> u32 {
     (question_col + 1..)
-        .find(|&c| filled(sheet, c, rows) * 10 <= rows.len() && !roles.iter().any(|(rc, _, _)| *rc == c))
+        .find(|&c| {
+            filled(sheet, c, rows) * 10 <= rows.len() && !roles.iter().any(|(rc, _, _)| *rc == c)
+        })
         .unwrap_or(question_col + 1)
 }
 
@@ -423,7 +489,8 @@ static SKIP_SHEET: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static ID_LIKE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[A-Za-z&]{0,8}[- .]?\d+([.\-]\d+)*[a-z]?$|^[A-Z]{1,6}(-[A-Z0-9]{1,6})+$").expect("valid regex")
+    Regex::new(r"^[A-Za-z&]{0,8}[- .]?\d+([.\-]\d+)*[a-z]?$|^[A-Z]{1,6}(-[A-Z0-9]{1,6})+$")
+        .expect("valid regex")
 });
 
 /// A column (often hidden) whose cells beside the questions read like ids.
@@ -436,10 +503,15 @@ fn id_col_by_content(sheet: &Sheet, question_col: u32, rows: &[u32]) -> Option<u
     if q_rows.is_empty() {
         return None;
     }
-    (0..sheet.width()).filter(|c| *c != question_col).find(|&c| {
-        let ids = q_rows.iter().filter(|&&r| ID_LIKE.is_match(&sheet.text(r, c))).count();
-        ids * 10 >= q_rows.len() * 4
-    })
+    (0..sheet.width())
+        .filter(|c| *c != question_col)
+        .find(|&c| {
+            let ids = q_rows
+                .iter()
+                .filter(|&&r| ID_LIKE.is_match(&sheet.text(r, c)))
+                .count();
+            ids * 10 >= q_rows.len() * 4
+        })
 }
 
 /// No header: the column with the most question-like cells, if there are enough.
@@ -463,7 +535,9 @@ fn layout_from_content(index: usize, sheet: &Sheet, ov: &Overrides) -> Option<Sh
         .copied()
         .filter(|&r| looks_like_question(&sheet.text(r, question_col)))
         .collect();
-    let id_col = ov.id_col.or_else(|| id_col_by_content(sheet, question_col, &q_rows));
+    let id_col = ov
+        .id_col
+        .or_else(|| id_col_by_content(sheet, question_col, &q_rows));
     let answer = AnswerTarget::Cell(
         ov.answer_col
             .or_else(|| dropdown_col(sheet, question_col, &q_rows))
@@ -480,7 +554,14 @@ fn layout_from_content(index: usize, sheet: &Sheet, ov: &Overrides) -> Option<Sh
     })
 }
 
-fn question_rows(sheet: &Sheet, layout: &SheetLayout, start: u32) -> Vec<Question> {
+/// The question rows below `start`. With `named_column` (the user said which
+/// column holds the questions) any text there counts, short labels included.
+fn question_rows(
+    sheet: &Sheet,
+    layout: &SheetLayout,
+    start: u32,
+    named_column: bool,
+) -> Vec<Question> {
     let qc = layout.question_col;
     let header_label = layout
         .header_row
@@ -489,14 +570,20 @@ fn question_rows(sheet: &Sheet, layout: &SheetLayout, start: u32) -> Vec<Questio
     let candidates: Vec<u32> = (start..sheet.height())
         .filter(|&r| {
             let t = sheet.text(r, qc);
-            looks_like_question(&t) && t.to_lowercase() != header_label && header_score(sheet, r) == 0
+            let reads = if named_column {
+                !t.is_empty() && !FOOTER.is_match(&t)
+            } else {
+                looks_like_question(&t)
+            };
+            reads && t.to_lowercase() != header_label && header_score(sheet, r) == 0
         })
         .collect();
     // When nearly every question carries an ID, rows without one are guidance
     // or criteria; when many do, a row without one must at least ask something.
     let id_col = layout.id_col;
     let with_id = |r: u32| id_col.is_some_and(|c| !sheet.text(r, c).is_empty());
-    let id_share = candidates.iter().filter(|&&r| with_id(r)).count() * 10 / candidates.len().max(1);
+    let id_share =
+        candidates.iter().filter(|&&r| with_id(r)).count() * 10 / candidates.len().max(1);
     let keep = |r: u32| match id_share {
         _ if id_col.is_none() || with_id(r) => true,
         9.. => false,
@@ -534,15 +621,28 @@ static CODE: LazyLock<Regex> =
 /// Answer cells that all hold one of a few upper-case codes (`TXT`, `YNANA`,
 /// `RESP01`) name the answer type of a template, not an answer.
 fn template_codes(sheet: &Sheet, col: u32, rows: &[u32]) -> HashSet<String> {
-    let values: HashSet<String> = rows.iter().map(|&r| sheet.text(r, col)).filter(|t| !t.is_empty()).collect();
-    let answer_words = ["YES", "NO", "NA", "N/A", "X", "TRUE", "FALSE", "SI", "PARTIAL"];
+    let values: HashSet<String> = rows
+        .iter()
+        .map(|&r| sheet.text(r, col))
+        .filter(|t| !t.is_empty())
+        .collect();
+    let answer_words = [
+        "YES", "NO", "NA", "N/A", "X", "TRUE", "FALSE", "SI", "PARTIAL",
+    ];
     let all_codes = !values.is_empty()
         && values.len() <= 4
-        && values.iter().all(|v| CODE.is_match(v) && !answer_words.contains(&v.as_str()));
+        && values
+            .iter()
+            .all(|v| CODE.is_match(v) && !answer_words.contains(&v.as_str()));
     if all_codes { values } else { HashSet::new() }
 }
 
-fn existing_answer(sheet: &Sheet, row: u32, target: &AnswerTarget, codes: &HashSet<String>) -> Option<String> {
+fn existing_answer(
+    sheet: &Sheet,
+    row: u32,
+    target: &AnswerTarget,
+    codes: &HashSet<String>,
+) -> Option<String> {
     let real = |c: u32| {
         let t = sheet.text(row, c);
         (!t.is_empty() && !is_placeholder(&t) && !codes.contains(&t)).then_some(t)
@@ -577,7 +677,13 @@ mod tests {
                 .iter()
                 .map(|r| {
                     r.iter()
-                        .map(|c| if c.is_empty() { Value::Empty } else { Value::Text(c.to_string()) })
+                        .map(|c| {
+                            if c.is_empty() {
+                                Value::Empty
+                            } else {
+                                Value::Text(c.to_string())
+                            }
+                        })
                         .collect()
                 })
                 .collect(),
@@ -586,7 +692,11 @@ mod tests {
     }
 
     fn book(sheets: Vec<Sheet>) -> Workbook {
-        Workbook { path: "t.xlsx".into(), format: Format::Xlsx, sheets, sha256: String::new(), bytes: Vec::new() }
+        Workbook {
+            format: Format::Xlsx,
+            sheets,
+            sha256: String::new(),
+        }
     }
 
     #[test]
@@ -595,7 +705,13 @@ mod tests {
             &["Supplier Security Assessment"],
             &["Please answer every question."],
             &[],
-            &["Ref", "Control Question", "Vendor Response (Yes/No/N/A)", "Supporting Evidence / Comments", "Buyer Notes"],
+            &[
+                "Ref",
+                "Control Question",
+                "Vendor Response (Yes/No/N/A)",
+                "Supporting Evidence / Comments",
+                "Buyer Notes",
+            ],
             &["Governance"],
             &["SA.1.1", "Do you have an information security policy?"],
             &["SA.1.2", "Describe how access is reviewed."],
@@ -606,7 +722,10 @@ mod tests {
         let l = detect(&book(vec![s]), &Overrides::default());
         assert_eq!(l.len(), 1);
         let l = &l[0];
-        assert_eq!((l.header_row, l.question_col, l.id_col), (Some(3), 1, Some(0)));
+        assert_eq!(
+            (l.header_row, l.question_col, l.id_col),
+            (Some(3), 1, Some(0))
+        );
         assert_eq!(l.answer, AnswerTarget::Cell(2));
         assert_eq!(l.comment_col, Some(3));
         let rows: Vec<u32> = l.questions.iter().map(|q| q.row1()).collect();
@@ -617,13 +736,44 @@ mod tests {
     #[test]
     fn yes_no_na_sub_headers_become_mark_columns() {
         let s = sheet(&[
-            &["Control ID", "Question ID", "Consensus Assessment Questions", "Consensus Assessment Answers", "", "", "Notes"],
+            &[
+                "Control ID",
+                "Question ID",
+                "Consensus Assessment Questions",
+                "Consensus Assessment Answers",
+                "",
+                "",
+                "Notes",
+            ],
             &["", "", "", "Yes", "No", "Not Applicable", ""],
-            &["AIS-01", "AIS-01.1", "Do you use industry standards to build in security?", "", "", "", ""],
-            &["", "AIS-01.2", "Do you use an automated source code analysis tool?", "x", "", "", ""],
+            &[
+                "AIS-01",
+                "AIS-01.1",
+                "Do you use industry standards to build in security?",
+                "",
+                "",
+                "",
+                "",
+            ],
+            &[
+                "",
+                "AIS-01.2",
+                "Do you use an automated source code analysis tool?",
+                "x",
+                "",
+                "",
+                "",
+            ],
         ]);
         let l = &detect(&book(vec![s]), &Overrides::default())[0];
-        assert_eq!(l.answer, AnswerTarget::Marks { yes: 3, no: 4, na: Some(5) });
+        assert_eq!(
+            l.answer,
+            AnswerTarget::Marks {
+                yes: 3,
+                no: 4,
+                na: Some(5)
+            }
+        );
         assert_eq!(l.id_col, Some(1));
         assert_eq!(l.questions.len(), 2);
         assert_eq!(l.questions[1].existing.as_deref(), Some("Yes"));
@@ -631,7 +781,11 @@ mod tests {
 
     #[test]
     fn cover_sheets_and_lone_questions_are_not_questionnaires() {
-        let cover = sheet(&[&["How to complete this questionnaire"], &[], &["Do you have any questions? Contact your buyer."]]);
+        let cover = sheet(&[
+            &["How to complete this questionnaire"],
+            &[],
+            &["Do you have any questions? Contact your buyer."],
+        ]);
         assert!(detect(&book(vec![cover]), &Overrides::default()).is_empty());
     }
 
@@ -643,13 +797,22 @@ mod tests {
             &["3", "Describe your incident response plan."],
         ]);
         let l = &detect(&book(vec![s]), &Overrides::default())[0];
-        assert_eq!((l.question_col, l.id_col, l.answer.clone()), (1, Some(0), AnswerTarget::Cell(2)));
+        assert_eq!(
+            (l.question_col, l.id_col, l.answer.clone()),
+            (1, Some(0), AnswerTarget::Cell(2))
+        );
         assert_eq!(l.questions.len(), 3);
     }
 
     #[test]
     fn placeholders_are_not_answers() {
-        for p in ["Vendor Name", "mm/dd/yyyy", "555-555-5555", "https://www.vendor.domain/privacy", "Select"] {
+        for p in [
+            "Vendor Name",
+            "mm/dd/yyyy",
+            "555-555-5555",
+            "https://www.vendor.domain/privacy",
+            "Select",
+        ] {
             assert!(is_placeholder(p), "{p}");
         }
         for a in ["Yes", "No", "N/A", "We encrypt everything."] {
@@ -659,10 +822,20 @@ mod tests {
 
     #[test]
     fn section_titles_and_metadata_do_not_read_as_questions() {
-        for t in ["Governance", "Vendor Name", "Data Protection", "End of Standard", "© Copyright 2024 CSA"] {
+        for t in [
+            "Governance",
+            "Vendor Name",
+            "Data Protection",
+            "End of Standard",
+            "© Copyright 2024 CSA",
+        ] {
             assert!(!looks_like_question(t), "{t}");
         }
-        for t in ["Is MFA enforced?", "Describe your backup process.", "Explain how keys are rotated"] {
+        for t in [
+            "Is MFA enforced?",
+            "Describe your backup process.",
+            "Explain how keys are rotated",
+        ] {
             assert!(looks_like_question(t), "{t}");
         }
     }

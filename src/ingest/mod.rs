@@ -8,7 +8,7 @@ pub mod text;
 use anyhow::{Context, Result, anyhow, bail};
 use calamine::{Data, Reader, SheetVisible, Sheets};
 use std::io::Cursor;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 pub use detect::{AnswerTarget, Overrides, Question, detect};
 
@@ -129,12 +129,9 @@ impl Sheet {
 /// A questionnaire as read from disk.
 #[derive(Debug, Clone)]
 pub struct Workbook {
-    pub path: PathBuf,
     pub format: Format,
     pub sheets: Vec<Sheet>,
     pub sha256: String,
-    /// The original bytes, for writers that patch the file.
-    pub bytes: Vec<u8>,
 }
 
 /// Reads any supported questionnaire file.
@@ -160,11 +157,9 @@ pub fn read(path: &Path) -> Result<Workbook> {
         crate::bank::hex(&Sha256::digest(&bytes))
     };
     Ok(Workbook {
-        path: path.to_path_buf(),
         format,
         sheets,
         sha256,
-        bytes,
     })
 }
 
@@ -181,7 +176,11 @@ pub fn sniff(bytes: &[u8]) -> std::result::Result<Format, String> {
     }
     if bytes.starts_with(CFB_MAGIC) {
         // Encrypted xlsx files are CFB containers holding an `EncryptedPackage` stream.
-        let utf16 = |s: &str| s.encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<u8>>();
+        let utf16 = |s: &str| {
+            s.encode_utf16()
+                .flat_map(u16::to_le_bytes)
+                .collect::<Vec<u8>>()
+        };
         let needle = utf16("EncryptedPackage");
         if bytes.windows(needle.len()).any(|w| w == needle.as_slice()) {
             return Err(
@@ -309,7 +308,9 @@ pub fn parse_col(s: &str) -> std::result::Result<u32, String> {
             .ok_or_else(|| "columns are numbered from 1".to_string());
     }
     if t.is_empty() || t.len() > 3 || !t.chars().all(|c| c.is_ascii_alphabetic()) {
-        return Err(format!("`{s}` is not a column: use a letter like C or a number like 3"));
+        return Err(format!(
+            "`{s}` is not a column: use a letter like C or a number like 3"
+        ));
     }
     Ok(t.to_ascii_uppercase()
         .bytes()
@@ -335,7 +336,11 @@ mod tests {
     #[test]
     fn sniffing_uses_content_not_extension() {
         assert_eq!(sniff(b"id,question\n1,Do you?\n"), Ok(Format::Csv));
-        assert!(sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap_err().contains("not a spreadsheet"));
+        assert!(
+            sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR")
+                .unwrap_err()
+                .contains("not a spreadsheet")
+        );
         assert!(sniff(b"").unwrap_err().contains("empty"));
         let mut cfb = CFB_MAGIC.to_vec();
         cfb.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));

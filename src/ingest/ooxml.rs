@@ -279,8 +279,14 @@ mod tests {
 
     #[test]
     fn targets_resolve_relative_absolute_and_backslashes() {
-        assert_eq!(resolve_target("xl", "worksheets/sheet1.xml"), "xl/worksheets/sheet1.xml");
-        assert_eq!(resolve_target("xl", "/xl/worksheets/s.xml"), "xl/worksheets/s.xml");
+        assert_eq!(
+            resolve_target("xl", "worksheets/sheet1.xml"),
+            "xl/worksheets/sheet1.xml"
+        );
+        assert_eq!(
+            resolve_target("xl", "/xl/worksheets/s.xml"),
+            "xl/worksheets/s.xml"
+        );
         assert_eq!(resolve_target("xl", "..\\other\\s.xml"), "other/s.xml");
         assert_eq!(resolve_target("", "workbook.xml"), "workbook.xml");
     }
@@ -305,7 +311,10 @@ mod tests {
             found,
             vec![
                 ("C3:C9".to_string(), "\"Yes,No,NA\"".to_string()),
-                ("C20 C22".to_string(), "'Auto Responses'!$J$3:$J$5".to_string())
+                (
+                    "C20 C22".to_string(),
+                    "'Auto Responses'!$J$3:$J$5".to_string()
+                )
             ]
         );
     }

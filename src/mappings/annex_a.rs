@@ -1,17 +1,11 @@
 //! Built-in catalogue of the 93 ISO/IEC 27001:2022 Annex A controls.
 //! Titles are the short control names; the SoA supplies the organisation's decisions.
 
-use crate::model::{ControlId, Theme};
+use crate::model::ControlId;
 
 pub struct Control {
     pub id: ControlId,
     pub title: &'static str,
-}
-
-impl Control {
-    pub fn theme(&self) -> Theme {
-        self.id.theme()
-    }
 }
 
 macro_rules! catalogue {
@@ -131,7 +125,7 @@ mod tests {
     #[test]
     fn catalogue_has_93_controls_in_four_themes() {
         assert_eq!(CONTROLS.len(), 93);
-        let count = |t: Theme| CONTROLS.iter().filter(|c| c.theme() == t).count();
+        let count = |t: Theme| CONTROLS.iter().filter(|c| c.id.theme() == t).count();
         assert_eq!(count(Theme::Organizational), 37);
         assert_eq!(count(Theme::People), 8);
         assert_eq!(count(Theme::Physical), 14);

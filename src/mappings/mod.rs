@@ -40,6 +40,8 @@ pub enum ScopeKind {
 #[serde(deny_unknown_fields)]
 pub struct ScopeItem {
     pub id: String,
+    /// Part of the format (system, data, team, …); says what the item is.
+    #[allow(dead_code)]
     pub kind: ScopeKind,
     pub name: String,
     #[serde(default)]
@@ -67,7 +69,10 @@ pub struct Scope {
 
 impl Scope {
     pub fn has_item(&self, id: &str) -> bool {
-        self.in_scope.iter().chain(&self.out_of_scope).any(|i| i.id == id)
+        self.in_scope
+            .iter()
+            .chain(&self.out_of_scope)
+            .any(|i| i.id == id)
     }
 }
 
@@ -146,6 +151,15 @@ pub struct Wording {
     pub legal: String,
     /// Certification is asked to stand for product assurance.
     pub product: String,
+    /// For an NDA audience, after an answer citing a control the SoA excludes:
+    /// `{control}`, `{control_title}`, `{justification}`.
+    #[serde(default = "default_excluded_control")]
+    pub excluded_control: String,
+}
+
+fn default_excluded_control() -> String {
+    "{control} ({control_title}) is excluded from our Statement of Applicability: {justification}"
+        .into()
 }
 
 /// Confidence thresholds: `auto` at or above `auto`, `review` at or above `review`.
@@ -243,7 +257,10 @@ fn check_scope(scope: &Scope) -> Result<()> {
     let mut ids = HashSet::new();
     for item in scope.in_scope.iter().chain(&scope.out_of_scope) {
         if !ids.insert(item.id.as_str()) {
-            bail!("mappings/scope.toml: scope id `{}` is defined twice", item.id);
+            bail!(
+                "mappings/scope.toml: scope id `{}` is defined twice",
+                item.id
+            );
         }
     }
     if let Some(item) = scope.out_of_scope.iter().find(|i| i.reason.is_none()) {
@@ -273,7 +290,13 @@ fn compile_rules(file: &SourceFile) -> Result<Vec<Rule>> {
         .map(|(i, r)| {
             let span = r.pattern.span();
             let pattern = Regex::new(r.pattern.get_ref()).map_err(|e| {
-                let first = e.to_string().lines().last().unwrap_or("").trim().to_string();
+                let first = e
+                    .to_string()
+                    .lines()
+                    .last()
+                    .unwrap_or("")
+                    .trim()
+                    .to_string();
                 anyhow::anyhow!(
                     "{}: invalid regular expression in rule {}: {first}",
                     file.at(&span),
@@ -310,6 +333,9 @@ mod tests {
             text: "[[rule]]\ncircle = \"legal\"\npattern = '(gdpr'\nweight = 1.0\n".into(),
         };
         let err = compile_rules(&f).unwrap_err().to_string();
-        assert!(err.starts_with("mappings/circles.toml:3:11: invalid regular expression"), "{err}");
+        assert!(
+            err.starts_with("mappings/circles.toml:3:11: invalid regular expression"),
+            "{err}"
+        );
     }
 }

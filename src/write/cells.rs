@@ -28,16 +28,23 @@ fn polarity(value: &str) -> Option<Polarity> {
         .trim_start_matches([')', '.', '-', ':', ' '])
         .trim();
     match v {
-        "yes" | "y" | "si" | "sí" | "oui" | "ja" | "true" | "x" | "implemented" => Some(Polarity::Yes),
+        "yes" | "y" | "si" | "sí" | "oui" | "ja" | "true" | "x" | "implemented" => {
+            Some(Polarity::Yes)
+        }
         "no" | "n" | "non" | "nein" | "false" => Some(Polarity::No),
-        "n/a" | "na" | "n.a." | "not applicable" | "no aplica" | "n/d" => Some(Polarity::NotApplicable),
+        "n/a" | "na" | "n.a." | "not applicable" | "no aplica" | "n/d" => {
+            Some(Polarity::NotApplicable)
+        }
         _ => None,
     }
 }
 
 /// The allowed value that says the same as `short`, if any.
 pub fn pick_allowed(short: &str, allowed: &[String]) -> Option<String> {
-    if let Some(exact) = allowed.iter().find(|a| a.trim().eq_ignore_ascii_case(short.trim())) {
+    if let Some(exact) = allowed
+        .iter()
+        .find(|a| a.trim().eq_ignore_ascii_case(short.trim()))
+    {
         return Some(exact.clone());
     }
     let p = polarity(short)?;
@@ -51,7 +58,12 @@ pub fn placements(o: &Outcome, include_review: bool) -> Vec<Placement> {
     }
     let q = &o.question;
     let answer = o.answer.clone().unwrap_or_default();
-    let at = |col: u32, value: String| Placement { sheet_index: q.sheet_index, row: q.row, col, value };
+    let at = |col: u32, value: String| Placement {
+        sheet_index: q.sheet_index,
+        row: q.row,
+        col,
+        value,
+    };
     let mut out = Vec::new();
     match q.answer {
         AnswerTarget::Cell(col) => {
@@ -103,11 +115,26 @@ mod tests {
     #[test]
     fn short_answers_map_onto_dropdown_values() {
         let list = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(pick_allowed("Yes", &list(&["Yes", "No", "NA"])).as_deref(), Some("Yes"));
-        assert_eq!(pick_allowed("N/A", &list(&["Yes", "No", "NA"])).as_deref(), Some("NA"));
-        assert_eq!(pick_allowed("Yes", &list(&["1) Yes", "2) No"])).as_deref(), Some("1) Yes"));
-        assert_eq!(pick_allowed("Yes", &list(&["Si", "No", "Parcial"])).as_deref(), Some("Si"));
-        assert_eq!(pick_allowed("Partial", &list(&["Si", "No", "Parcial"])), None);
+        assert_eq!(
+            pick_allowed("Yes", &list(&["Yes", "No", "NA"])).as_deref(),
+            Some("Yes")
+        );
+        assert_eq!(
+            pick_allowed("N/A", &list(&["Yes", "No", "NA"])).as_deref(),
+            Some("NA")
+        );
+        assert_eq!(
+            pick_allowed("Yes", &list(&["1) Yes", "2) No"])).as_deref(),
+            Some("1) Yes")
+        );
+        assert_eq!(
+            pick_allowed("Yes", &list(&["Si", "No", "Parcial"])).as_deref(),
+            Some("Si")
+        );
+        assert_eq!(
+            pick_allowed("Partial", &list(&["Si", "No", "Parcial"])),
+            None
+        );
         assert_eq!(pick_allowed("Yes", &list(&["AWS", "Azure"])), None);
     }
 }

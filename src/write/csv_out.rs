@@ -23,7 +23,12 @@ impl FilledWriter for CsvWriter {
         "filled.csv"
     }
 
-    fn render(&self, input: &Workbook, outcomes: &[Outcome], include_review: bool) -> Result<Vec<u8>> {
+    fn render(
+        &self,
+        input: &Workbook,
+        outcomes: &[Outcome],
+        include_review: bool,
+    ) -> Result<Vec<u8>> {
         let sheet = input.sheets.first().context("the csv has no rows")?;
         let mut rows: Vec<Vec<String>> = sheet
             .rows
@@ -38,7 +43,9 @@ impl FilledWriter for CsvWriter {
             row[p.col as usize] = neutralise(&p.value);
         }
         let width = rows.iter().map(Vec::len).max().unwrap_or(0);
-        let mut w = csv::WriterBuilder::new().flexible(false).from_writer(Vec::new());
+        let mut w = csv::WriterBuilder::new()
+            .flexible(false)
+            .from_writer(Vec::new());
         for mut row in rows {
             row.resize(width, String::new());
             w.write_record(&row)?;

@@ -44,18 +44,30 @@ pub fn question(o: &Outcome) -> JsonQuestion<'_> {
         status: o.status,
         confidence: o.confidence,
         bank_id: o.bank_id.as_deref(),
-        answer: if o.withheld { None } else { o.answer.as_deref() },
+        answer: if o.withheld {
+            None
+        } else {
+            o.answer.as_deref()
+        },
         controls: &o.controls,
         why: &o.why,
         alternatives: o
             .alternatives
             .iter()
-            .map(|(id, c)| Alternative { bank_id: id, confidence: *c })
+            .map(|(id, c)| Alternative {
+                bank_id: id,
+                confidence: *c,
+            })
             .collect(),
     }
 }
 
-pub fn render(input_name: &str, input_sha256: &str, bank_version: &str, outcomes: &[Outcome]) -> Vec<u8> {
+pub fn render(
+    input_name: &str,
+    input_sha256: &str,
+    bank_version: &str,
+    outcomes: &[Outcome],
+) -> Vec<u8> {
     let report = Report {
         input: input_name.to_string(),
         input_sha256,

@@ -22,7 +22,12 @@ pub trait FilledWriter {
     /// The file extension of the output.
     fn extension(&self, input: &Workbook) -> &'static str;
     /// The bytes of the filled questionnaire.
-    fn render(&self, input: &Workbook, outcomes: &[Outcome], include_review: bool) -> Result<Vec<u8>>;
+    fn render(
+        &self,
+        input: &Workbook,
+        outcomes: &[Outcome],
+        include_review: bool,
+    ) -> Result<Vec<u8>>;
 }
 
 /// Picks the filled-workbook writer for an input format.
@@ -48,7 +53,10 @@ pub fn write_all(outputs: &[Output], input: &Path, force: bool) -> Result<()> {
             || input_abs.is_some()
                 && std::fs::canonicalize(&o.path).ok().as_ref() == input_abs.as_ref();
         if same {
-            bail!("{}: an output would overwrite the input; choose another -o DIR", o.path.display());
+            bail!(
+                "{}: an output would overwrite the input; choose another -o DIR",
+                o.path.display()
+            );
         }
         if o.path.exists() && !force {
             bail!(
@@ -111,7 +119,11 @@ mod tests {
     fn outputs_sit_next_to_the_input_unless_told() {
         let p = output_path(Path::new("in/vendor q.xlsx"), None, "filled.xlsx");
         assert_eq!(p, PathBuf::from("in/vendor q.filled.xlsx"));
-        let p = output_path(Path::new("in/v.xlsx"), Some(Path::new("out")), "review.xlsx");
+        let p = output_path(
+            Path::new("in/v.xlsx"),
+            Some(Path::new("out")),
+            "review.xlsx",
+        );
         assert_eq!(p, PathBuf::from("out/v.review.xlsx"));
     }
 
@@ -121,8 +133,19 @@ mod tests {
         let a = dir.path().join("a.txt");
         let b = dir.path().join("b.txt");
         std::fs::write(&b, "keep").unwrap();
-        let outs = [Output { path: a.clone(), bytes: b"x".to_vec() }, Output { path: b.clone(), bytes: b"y".to_vec() }];
-        let err = write_all(&outs, Path::new("input.xlsx"), false).unwrap_err().to_string();
+        let outs = [
+            Output {
+                path: a.clone(),
+                bytes: b"x".to_vec(),
+            },
+            Output {
+                path: b.clone(),
+                bytes: b"y".to_vec(),
+            },
+        ];
+        let err = write_all(&outs, Path::new("input.xlsx"), false)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("--force"), "{err}");
         assert!(!a.exists());
         assert_eq!(std::fs::read_to_string(&b).unwrap(), "keep");

@@ -38,7 +38,12 @@ impl FilledWriter for RebuildWriter {
         "filled.xlsx"
     }
 
-    fn render(&self, input: &Workbook, outcomes: &[Outcome], include_review: bool) -> Result<Vec<u8>> {
+    fn render(
+        &self,
+        input: &Workbook,
+        outcomes: &[Outcome],
+        include_review: bool,
+    ) -> Result<Vec<u8>> {
         let mut answers: HashMap<(usize, u32, u32), String> = HashMap::new();
         for o in outcomes {
             for p in placements(o, include_review) {
@@ -66,7 +71,9 @@ impl FilledWriter for RebuildWriter {
                         Value::Number(n) => ws.write_number(r, c, *n).map(|_| ()),
                         Value::Bool(b) => ws.write_boolean(r, c, *b).map(|_| ()),
                     };
-                    written.with_context(|| format!("sheet `{}`: cannot write row {}", sheet.name, r + 1))?;
+                    written.with_context(|| {
+                        format!("sheet `{}`: cannot write row {}", sheet.name, r + 1)
+                    })?;
                 }
             }
             for m in &sheet.merges {
@@ -98,10 +105,17 @@ impl FilledWriter for RebuildWriter {
             cells.sort_by_key(|(k, _)| **k);
             for (&(_, r, c), value) in cells {
                 ws.write_string_with_format(r, c as u16, clip(value), &wrap)
-                    .with_context(|| format!("sheet `{}`: cannot write the answer in row {}", sheet.name, r + 1))?;
+                    .with_context(|| {
+                        format!(
+                            "sheet `{}`: cannot write the answer in row {}",
+                            sheet.name,
+                            r + 1
+                        )
+                    })?;
             }
         }
-        book.save_to_buffer().context("cannot build the filled workbook")
+        book.save_to_buffer()
+            .context("cannot build the filled workbook")
     }
 }
 

@@ -9,11 +9,22 @@ use rust_xlsxwriter::{Color, DataValidation, Format, FormatBorder, Workbook};
 
 /// The contract's columns, in order; more may follow.
 pub const HEADERS: [&str; 11] = [
-    "Sheet", "Row", "Question ID", "Question", "Circle", "Status", "Confidence", "Bank ID", "Answer",
-    "Controls", "Why",
+    "Sheet",
+    "Row",
+    "Question ID",
+    "Question",
+    "Circle",
+    "Status",
+    "Confidence",
+    "Bank ID",
+    "Answer",
+    "Controls",
+    "Why",
 ];
 const EXTRA: [&str; 2] = ["Short", "Alternatives"];
-const WIDTHS: [f64; 13] = [16.0, 6.0, 12.0, 60.0, 9.0, 9.0, 11.0, 24.0, 70.0, 16.0, 40.0, 8.0, 30.0];
+const WIDTHS: [f64; 13] = [
+    16.0, 6.0, 12.0, 60.0, 9.0, 9.0, 11.0, 24.0, 70.0, 16.0, 40.0, 8.0, 30.0,
+];
 
 /// What the Summary sheet says about the run.
 pub struct Provenance<'a> {
@@ -40,8 +51,12 @@ pub fn render(outcomes: &[Outcome], prov: &Provenance) -> Result<Vec<u8>> {
         .set_background_color(Color::RGB(0x1F4E78))
         .set_font_color(Color::White)
         .set_border_bottom(FormatBorder::Thin);
-    let wrap = Format::new().set_text_wrap().set_align(rust_xlsxwriter::FormatAlign::Top);
-    let pct = Format::new().set_num_format("0.00").set_align(rust_xlsxwriter::FormatAlign::Top);
+    let wrap = Format::new()
+        .set_text_wrap()
+        .set_align(rust_xlsxwriter::FormatAlign::Top);
+    let pct = Format::new()
+        .set_num_format("0.00")
+        .set_align(rust_xlsxwriter::FormatAlign::Top);
 
     let ws = book.add_worksheet();
     ws.set_name("Review")?;
@@ -56,8 +71,11 @@ pub fn render(outcomes: &[Outcome], prov: &Provenance) -> Result<Vec<u8>> {
             .set_background_color(status_color(o.status))
             .set_align(rust_xlsxwriter::FormatAlign::Top);
         let controls: Vec<String> = o.controls.iter().map(ToString::to_string).collect();
-        let alternatives: Vec<String> =
-            o.alternatives.iter().map(|(id, c)| format!("{id} ({c:.2})")).collect();
+        let alternatives: Vec<String> = o
+            .alternatives
+            .iter()
+            .map(|(id, c)| format!("{id} ({c:.2})"))
+            .collect();
         ws.write_string_with_format(r, 0, &q.sheet, &wrap)?;
         ws.write_number_with_format(r, 1, q.row1(), &wrap)?;
         ws.write_string_with_format(r, 2, q.id.as_deref().unwrap_or(""), &wrap)?;
@@ -118,7 +136,12 @@ pub fn render(outcomes: &[Outcome], prov: &Provenance) -> Result<Vec<u8>> {
     line(sum, "By circle", "")?;
     for c in Circle::ALL {
         let n = outcomes.iter().filter(|o| o.circle == c).count();
-        line(sum, &format!("{} – {}", c.as_str(), c.display_name()), &n.to_string())?;
+        line(
+            sum,
+            &format!("{} – {}", c.as_str(), c.display_name()),
+            &n.to_string(),
+        )?;
     }
-    book.save_to_buffer().context("cannot build the review workbook")
+    book.save_to_buffer()
+        .context("cannot build the review workbook")
 }

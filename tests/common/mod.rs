@@ -1,0 +1,26 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use std::path::Path;
+
+/// The real binary, run from a temporary folder so that a `./answer-bank`
+/// in the working directory never changes what a test sees.
+pub fn qfill() -> Command {
+    let mut c = Command::cargo_bin("qfill").unwrap();
+    c.current_dir(std::env::temp_dir());
+    c.env("NO_COLOR", "1");
+    c
+}
+
+pub fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+pub fn read_json(path: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
