@@ -133,10 +133,7 @@ fn fills_the_buyers_workbook_and_writes_review_and_json() {
     );
     assert_eq!(r.height(), 15, "one row per question plus the header");
     // Internal review shows the NDA answer that the buyer does not get.
-    let nda_row = r
-        .rows()
-        .find(|row| row[2] == "SEC-3.2")
-        .unwrap();
+    let nda_row = r.rows().find(|row| row[2] == "SEC-3.2").unwrap();
     assert!(nda_row[8].to_string().contains("Under NDA"));
     let summary = wb.worksheet_range("Summary").unwrap();
     let text: Vec<String> = summary
