@@ -171,9 +171,56 @@ fn mark_columns() -> Result<(), XlsxError> {
     wb.save("fixtures/mark-columns.xlsx")
 }
 
+/// An OpenDocument spreadsheet, written by hand: a zip with `mimetype` stored
+/// first, a manifest and `content.xml`.
+fn ods() -> std::io::Result<()> {
+    use std::io::Write;
+    use zip::write::SimpleFileOptions;
+    let rows = [
+        ("ID", "Question", "Answer"),
+        ("1", "Do you encrypt customer data at rest?", ""),
+        ("2", "Do you have a business continuity plan?", ""),
+    ];
+    let mut table = String::new();
+    for (a, b, c) in rows {
+        table.push_str("<table:table-row>");
+        for v in [a, b, c] {
+            if v.is_empty() {
+                table.push_str("<table:table-cell/>");
+            } else {
+                table.push_str(&format!(
+                    "<table:table-cell office:value-type=\"string\"><text:p>{v}</text:p></table:table-cell>"
+                ));
+            }
+        }
+        table.push_str("</table:table-row>");
+    }
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Questions">{table}</table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+    let file = std::fs::File::create("fixtures/open-document.ods")?;
+    let mut zip = zip::ZipWriter::new(file);
+    let stored = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .last_modified_time(zip::DateTime::default());
+    let deflated = stored.compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("mimetype", stored)?;
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")?;
+    zip.start_file("META-INF/manifest.xml", deflated)?;
+    zip.write_all(manifest.as_bytes())?;
+    zip.start_file("content.xml", deflated)?;
+    zip.write_all(content.as_bytes())?;
+    zip.finish()?;
+    Ok(())
+}
+
 fn main() -> Result<(), XlsxError> {
     vendor_assessment()?;
     mark_columns()?;
+    ods().map_err(XlsxError::IoError)?;
     std::fs::write(
         "fixtures/short-form.csv",
         "ID,Question,Answer,Comments\n\

@@ -429,3 +429,29 @@ fn search_explains_the_best_matches() {
         .assert()
         .success();
 }
+
+#[test]
+fn other_formats_are_read_by_content_and_filled_as_xlsx() {
+    let out = tempfile::tempdir().unwrap();
+    qfill()
+        .args(["fill", &fixture("open-document.ods")])
+        .arg("-o")
+        .arg(out.path())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("formatting"));
+    let filled = out.path().join("open-document.filled.xlsx");
+    assert!(cell(&filled, "Questions", 2, 'C').contains("AES-256"));
+
+    // A csv saved with an .xlsx name is still read as csv, by its content.
+    let renamed = out.path().join("renamed.xlsx");
+    std::fs::copy(fixture("short-form.csv"), &renamed).unwrap();
+    qfill()
+        .arg("fill")
+        .arg(&renamed)
+        .arg("-o")
+        .arg(out.path())
+        .assert()
+        .success();
+    assert!(out.path().join("renamed.filled.csv").exists());
+}
