@@ -217,7 +217,57 @@ fn ods() -> std::io::Result<()> {
     Ok(())
 }
 
+/// A labelled workbook for `qfill eval`: the Expected columns say the right answer.
+fn eval_expected() -> Result<(), XlsxError> {
+    let mut wb = book()?;
+    let bold = Format::new().set_bold();
+    let ws = wb.add_worksheet().set_name("Questions")?;
+    for (c, h) in ["ID", "Question", "Answer", "Expected ID", "Expected Circle"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_with_format(0, c as u16, *h, &bold)?;
+    }
+    let rows = [
+        (
+            "E1",
+            "Do you encrypt customer data at rest?",
+            "crypto.at-rest",
+            "product",
+        ),
+        (
+            "E2",
+            "Do you have a documented incident response plan?",
+            "incident.response-plan",
+            "isms",
+        ),
+        (
+            "E3",
+            "Will you sign a data processing agreement (DPA)?",
+            "privacy.dpa",
+            "legal",
+        ),
+        (
+            "E4",
+            "What colour is the carpet in your reception area?",
+            "",
+            "isms",
+        ),
+    ];
+    for (i, (id, q, e, c)) in rows.iter().enumerate() {
+        let r = 1 + i as u32;
+        ws.write(r, 0, *id)?;
+        ws.write(r, 1, *q)?;
+        if !e.is_empty() {
+            ws.write(r, 3, *e)?;
+        }
+        ws.write(r, 4, *c)?;
+    }
+    wb.save("fixtures/eval-expected.xlsx")
+}
+
 fn main() -> Result<(), XlsxError> {
+    eval_expected()?;
     vendor_assessment()?;
     mark_columns()?;
     ods().map_err(XlsxError::IoError)?;
@@ -231,7 +281,7 @@ fn main() -> Result<(), XlsxError> {
     )
     .map_err(XlsxError::IoError)?;
     println!(
-        "wrote fixtures/vendor-assessment.xlsx, fixtures/mark-columns.xlsx, fixtures/short-form.csv"
+        "wrote fixtures/vendor-assessment.xlsx, mark-columns.xlsx, open-document.ods, eval-expected.xlsx, short-form.csv"
     );
     Ok(())
 }

@@ -34,7 +34,20 @@ pub enum Command {
     /// Show the best bank matches for one question typed at the terminal
     #[command(after_help = "Example:\n  qfill search \"Do you enforce MFA for admins?\"")]
     Search(SearchArgs),
+    /// Score the bank and matcher on labelled questionnaires
+    #[command(after_help = EVAL_EXAMPLES)]
+    Eval(EvalArgs),
 }
+
+const EVAL_EXAMPLES: &str = "\
+Inputs: a labels csv (file,sheet,row,expected_id,expected_circle; files relative to it),
+a folder holding labels.csv, or a workbook with `Expected ID` / `Expected Circle` columns.
+An empty expected_id means the bank has no answer for that question.
+
+Examples:
+  qfill eval target/eval-dev --bank ../shared/eval/bank --mappings ../shared/eval/mappings
+  qfill eval labelled.xlsx --stages
+  qfill eval labels.csv --json --min top1=0.9 --min auto_prec=0.97 --min false_fill=0.05";
 
 /// Where the answer bank and mappings come from.
 #[derive(Args, Debug, Clone, Default)]
@@ -111,6 +124,27 @@ pub struct InitArgs {
     /// Write into DIR even if it already holds a bank
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct EvalArgs {
+    /// Labels csv, folder with labels.csv, or workbook with Expected columns
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Also score the retrieval stage alone, to show what re-ranking adds
+    #[arg(long)]
+    pub stages: bool,
+    /// Fail (exit 1) when METRIC is below VALUE (above, for extra and false_fill); repeatable
+    #[arg(long, value_name = "METRIC=VALUE")]
+    pub min: Vec<crate::evaluate::Bound>,
+    /// How many misses to list
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub misses: usize,
+    /// Print JSON instead of tables
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub bank: BankArgs,
 }
 
 #[derive(Args, Debug)]

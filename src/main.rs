@@ -8,6 +8,7 @@ mod classify;
 mod cli;
 mod commands;
 mod compose;
+mod evaluate;
 mod ingest;
 mod mappings;
 mod matching;
@@ -22,12 +23,15 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let result = match &cli.command {
-        cli::Command::Fill(a) => commands::fill::run(a),
-        cli::Command::Init(a) => commands::init::run(a),
-        cli::Command::Search(a) => commands::search::run(a),
+        cli::Command::Fill(a) => commands::fill::run(a).map(|()| true),
+        cli::Command::Init(a) => commands::init::run(a).map(|()| true),
+        cli::Command::Search(a) => commands::search::run(a).map(|()| true),
+        // A failed --min bound is a result, not an error: exit 1 without "error:".
+        cli::Command::Eval(a) => commands::eval::run(a),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
         Err(e) => {
             // One line: the cause chain joined, most specific last.
             let msg: Vec<String> = e.chain().map(ToString::to_string).collect();

@@ -25,7 +25,15 @@ pub struct Outcome {
     pub withheld: bool,
     pub controls: Vec<ControlId>,
     pub why: Vec<String>,
-    pub alternatives: Vec<(String, f64)>,
+    /// Every candidate the matcher ranked, best first, with its confidence.
+    pub candidates: Vec<(String, f64)>,
+}
+
+impl Outcome {
+    /// The candidates after the best one.
+    pub fn alternatives(&self) -> &[(String, f64)] {
+        self.candidates.get(1..).unwrap_or_default()
+    }
 }
 
 impl Outcome {
@@ -100,10 +108,9 @@ pub fn answer_one(
         withheld: composed.withheld,
         controls: entry.map(|e| e.controls.clone()).unwrap_or_default(),
         why,
-        alternatives: m
+        candidates: m
             .candidates
             .iter()
-            .skip(1)
             .map(|c| (bank.entries[c.entry].id.clone(), round2(c.confidence)))
             .collect(),
     }

@@ -52,7 +52,7 @@ pub fn question(o: &Outcome) -> JsonQuestion<'_> {
         controls: &o.controls,
         why: &o.why,
         alternatives: o
-            .alternatives
+            .alternatives()
             .iter()
             .map(|(id, c)| Alternative {
                 bank_id: id,

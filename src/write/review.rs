@@ -72,7 +72,7 @@ pub fn render(outcomes: &[Outcome], prov: &Provenance) -> Result<Vec<u8>> {
             .set_align(rust_xlsxwriter::FormatAlign::Top);
         let controls: Vec<String> = o.controls.iter().map(ToString::to_string).collect();
         let alternatives: Vec<String> = o
-            .alternatives
+            .alternatives()
             .iter()
             .map(|(id, c)| format!("{id} ({c:.2})"))
             .collect();
