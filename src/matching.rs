@@ -465,7 +465,7 @@ impl Matcher {
                 out.extend(
                     self.tokens(w)
                         .into_iter()
-                        .filter(|t| !t.starts_with("qsyn")),
+                        .filter(|t| !t.starts_with("qsyn") && !self.synonym_words.contains(t)),
                 );
             }
         }
