@@ -87,7 +87,7 @@ fn vendor_assessment() -> Result<(), XlsxError> {
                 ),
                 (
                     "SEC-3.3",
-                    "Do you operate a physical warehouse with armed guards?",
+                    "What colour is the carpet in your reception area?",
                 ),
             ],
         ),

@@ -17,7 +17,7 @@ pub struct Classification {
 }
 
 /// Weight of the matched entry's circle at confidence 1.0.
-const ENTRY_WEIGHT: f64 = 4.0;
+const ENTRY_WEIGHT: f64 = 2.5;
 /// Weight of the Annex A theme of the matched entry's controls at confidence 1.0.
 const THEME_WEIGHT: f64 = 0.5;
 

@@ -116,7 +116,7 @@ pub struct Matcher {
 
 struct SynonymGroup {
     token: String,
-    pattern: Regex,
+    phrases: Vec<Vec<String>>,
 }
 
 impl Matcher {
@@ -135,7 +135,7 @@ impl Matcher {
         let index = Index::create_in_ram(schema.clone());
         let analyzer = analyzer();
         index.tokenizers().register(ANALYZER, analyzer.clone());
-        let synonyms = compile_synonyms(&mappings.synonyms);
+        let synonyms = compile_synonyms(&mappings.synonyms, &analyzer);
         let entry = schema.get_field(entry_field).context("schema")?;
 
         // One writer thread keeps document order, and so scores, repeatable.
@@ -143,12 +143,15 @@ impl Matcher {
             .writer_with_num_threads::<TantivyDocument>(1, 15_000_000)
             .context("cannot create the search index")?;
         for (i, e) in bank.entries.iter().enumerate() {
-            let answer_text = expand(&synonyms, &normalise(&e.answer));
+            let answer_text = expand(&synonyms, &analyzer, &normalise(&e.answer));
             for q in &e.questions {
                 let mut doc = TantivyDocument::default();
-                doc.add_text(question, expand(&synonyms, &normalise(&main_ask(q).0)));
+                doc.add_text(
+                    question,
+                    expand(&synonyms, &analyzer, &normalise(&main_ask(q).0)),
+                );
                 doc.add_text(answer, &answer_text);
-                doc.add_text(keywords, expand(&synonyms, &keyword_text(e)));
+                doc.add_text(keywords, expand(&synonyms, &analyzer, &keyword_text(e)));
                 doc.add_u64(entry, i as u64);
                 writer.add_document(doc)?;
             }
@@ -213,14 +216,10 @@ impl Matcher {
 
     /// Analysed tokens of a text, synonyms expanded.
     fn tokens(&self, text: &str) -> Vec<String> {
-        let expanded = expand(&self.synonyms, text);
-        let mut analyzer = self.analyzer.clone();
-        let mut stream = analyzer.token_stream(&expanded);
-        let mut out = Vec::new();
-        while let Some(tok) = stream.next() {
-            out.push(tok.text.clone());
-        }
-        out
+        analyse(
+            &self.analyzer,
+            &expand(&self.synonyms, &self.analyzer, text),
+        )
     }
 
     fn analyse_plain(&self, text: &str, weight: f64) -> Terms {
@@ -316,12 +315,18 @@ impl Matcher {
         let (main, _) = main_ask(question);
         let q_text = normalise(&main).to_lowercase();
         let key_objects = self.key_objects(&main);
-        let mut candidates: Vec<Candidate> = self
-            .retrieve(question, RERANK_DEPTH.max(n))
+        let retrieved = self.retrieve(question, RERANK_DEPTH.max(n));
+        let top = retrieved.first().map_or(1.0, |r| r.1.max(f32::EPSILON));
+        let mut candidates: Vec<Candidate> = retrieved
             .into_iter()
             .map(|(entry, retrieval)| {
                 let evidence = self.evidence(&q_terms, &q_text, &key_objects, entry);
-                let similarity = 0.5 * evidence.covered + 0.5 * evidence.variant;
+                // Mostly what the entry covers of the question, some of how
+                // closely a variant says it, a little of the BM25 rank.
+                let rel = f64::from(retrieval / top);
+                let local =
+                    COVERAGE_WEIGHT * evidence.covered + (1.0 - COVERAGE_WEIGHT) * evidence.variant;
+                let similarity = (1.0 - RETRIEVAL_WEIGHT) * local + RETRIEVAL_WEIGHT * rel;
                 Candidate {
                     entry,
                     confidence: 0.0,
@@ -448,17 +453,22 @@ impl Matcher {
     /// regulators, standards, vendors). An entry that names none of them while
     /// other entries do is likely about something else.
     fn key_objects(&self, main_ask: &str) -> Vec<String> {
-        let normalised = normalise(main_ask);
-        let mut out: Vec<String> = self
-            .synonyms
-            .iter()
-            .filter(|g| g.pattern.is_match(&normalised))
+        let tokens = analyse(&self.analyzer, &normalise(main_ask));
+        let mut out: Vec<String> = groups_in(&self.synonyms, &tokens)
+            .into_iter()
             .map(|g| g.token.clone())
             .collect();
-        for (i, word) in main_ask.split_whitespace().enumerate() {
+        let mut sentence_start = true;
+        for word in main_ask.split_whitespace() {
             let w = word.trim_matches(|c: char| !c.is_alphanumeric());
-            let acronym = w.len() >= 2 && w.chars().filter(|c| c.is_ascii_uppercase()).count() >= 2;
-            let proper = i > 0 && w.chars().next().is_some_and(char::is_uppercase) && w.len() > 2;
+            // "(IRP)" spells out the words before it; it names nothing new.
+            let defined = word.starts_with('(');
+            let acronym = !defined
+                && w.len() >= 2
+                && w.chars().filter(|c| c.is_ascii_uppercase()).count() >= 2;
+            let proper =
+                !sentence_start && w.chars().next().is_some_and(char::is_uppercase) && w.len() > 2;
+            sentence_start = word.ends_with(['.', '?', '!', ':']);
             // Standard numbers such as 22301 or 27701 name what is asked about.
             let number = w.len() >= 4 && w.chars().all(|c| c.is_ascii_digit());
             if acronym || proper || number {
@@ -490,10 +500,16 @@ fn calibrate(similarity: f64, margin: f64, evidence: &Evidence) -> f64 {
     1.0 / (1.0 + (-CAL_SLOPE * (raw - CAL_MIDPOINT)).exp())
 }
 
+// Calibration, fitted with `qfill eval` on the development set (see README,
+// "Quality"): a few global weights, never per-question rules.
 const MARGIN_WEIGHT: f64 = 2.0;
-const MISSING_WEIGHT: f64 = 0.3;
+const MISSING_WEIGHT: f64 = 0.4;
 const CAL_SLOPE: f64 = 8.0;
-const CAL_MIDPOINT: f64 = 0.667;
+const CAL_MIDPOINT: f64 = 0.672;
+/// Share of coverage (vs closest-variant similarity) in the local similarity.
+const COVERAGE_WEIGHT: f64 = 0.8;
+/// Share of the BM25 rank in the similarity.
+const RETRIEVAL_WEIGHT: f64 = 0.1;
 
 fn idf(df: usize, n: usize) -> f64 {
     (1.0 + (n as f64 - df as f64 + 0.5) / (df as f64 + 0.5)).ln()
@@ -766,35 +782,56 @@ pub fn normalise(text: &str) -> String {
     s
 }
 
-fn compile_synonyms(s: &Synonyms) -> Vec<SynonymGroup> {
+/// Every term of every group as a sequence of analysed (stemmed) tokens, so
+/// that "pentests" meets "pentest" and "penetration testing" meets
+/// "penetration test".
+fn compile_synonyms(s: &Synonyms, analyzer: &TextAnalyzer) -> Vec<SynonymGroup> {
     s.groups
         .iter()
         .enumerate()
-        .filter(|(_, g)| !g.is_empty())
-        .map(|(i, g)| {
-            let mut alts: Vec<String> = g
+        .map(|(i, g)| SynonymGroup {
+            token: format!("qsyn{i}"),
+            phrases: g
                 .iter()
-                .map(|t| regex::escape(&normalise(t).to_lowercase()).replace(r"\ ", r"[\s\-]+"))
-                .collect();
-            // Longest first, so "multi-factor authentication" wins over "multi".
-            alts.sort_by_key(|a| std::cmp::Reverse(a.len()));
-            SynonymGroup {
-                token: format!("qsyn{i}"),
-                pattern: Regex::new(&format!(r"(?i)\b({})\b", alts.join("|"))).expect("escaped"),
-            }
+                .map(|t| analyse(analyzer, &normalise(t)))
+                .filter(|p| !p.is_empty())
+                .collect(),
+        })
+        .filter(|g| !g.phrases.is_empty())
+        .collect()
+}
+
+/// Analysed tokens of a text, no synonyms.
+fn analyse(analyzer: &TextAnalyzer, text: &str) -> Vec<String> {
+    let mut analyzer = analyzer.clone();
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while let Some(tok) = stream.next() {
+        out.push(tok.text.clone());
+    }
+    out
+}
+
+/// The groups one of whose phrases occurs in the token sequence.
+fn groups_in<'g>(groups: &'g [SynonymGroup], tokens: &[String]) -> Vec<&'g SynonymGroup> {
+    groups
+        .iter()
+        .filter(|g| {
+            g.phrases
+                .iter()
+                .any(|p| tokens.windows(p.len()).any(|w| w == p.as_slice()))
         })
         .collect()
 }
 
 /// Appends a group token for each synonym group the text mentions, so that
 /// any spelling of a concept meets any other, on both sides.
-fn expand(groups: &[SynonymGroup], text: &str) -> String {
+fn expand(groups: &[SynonymGroup], analyzer: &TextAnalyzer, text: &str) -> String {
+    let tokens = analyse(analyzer, text);
     let mut out = text.to_string();
-    for g in groups {
-        if g.pattern.is_match(text) {
-            out.push(' ');
-            out.push_str(&g.token);
-        }
+    for g in groups_in(groups, &tokens) {
+        out.push(' ');
+        out.push_str(&g.token);
     }
     out
 }

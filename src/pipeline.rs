@@ -80,7 +80,11 @@ pub fn answer_one(
     let m = matcher.match_question(&q.text);
     let best = m.best().map(|c| (&bank.entries[c.entry], c.confidence));
     // The entry's circle counts by how similar it is, calibrated or not.
-    let class = classify(&q.text, &mappings.rules, m.best().map(|c| (&bank.entries[c.entry], c.similarity)));
+    let class = classify(
+        &q.text,
+        &mappings.rules,
+        m.best().map(|c| (&bank.entries[c.entry], c.similarity)),
+    );
     let mut status = m.status;
     let entry = best.filter(|_| status != Status::None).map(|(e, _)| e);
     let composed = compose(&q.text, entry, status, mappings, opts.audience);
