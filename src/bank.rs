@@ -42,11 +42,12 @@ struct RawFile {
 pub struct Origin {
     pub file: String,
     pub line: usize,
+    pub column: usize,
 }
 
 impl std::fmt::Display for Origin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}", self.file, self.line)
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
     }
 }
 
@@ -145,7 +146,7 @@ fn validate(file: &SourceFile, r: RawEntry, mappings: &Mappings) -> Result<Entry
             );
         }
     }
-    let (line, _) = file.line_col(id_span.start);
+    let (line, column) = file.line_col(id_span.start);
     Ok(Entry {
         id,
         circle: r.circle,
@@ -164,6 +165,7 @@ fn validate(file: &SourceFile, r: RawEntry, mappings: &Mappings) -> Result<Entry
         origin: Origin {
             file: file.name.clone(),
             line,
+            column,
         },
     })
 }
@@ -225,7 +227,7 @@ controls = ["8.24"]
             .to_string();
         assert!(err.contains("duplicate entry id `crypto.at-rest`"), "{err}");
         assert!(
-            err.contains("bank/t.toml:14") && err.contains("bank/t.toml:3"),
+            err.contains("bank/t.toml:14:6") && err.contains("bank/t.toml:3:6"),
             "{err}"
         );
     }

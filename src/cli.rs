@@ -89,6 +89,30 @@ pub struct LayoutArgs {
     pub comment_col: Option<String>,
 }
 
+/// Size limits for untrusted workbooks.
+#[derive(Args, Debug, Clone)]
+pub struct LimitArgs {
+    /// Refuse packages that unpack to more than this many MB
+    #[arg(long, value_name = "MB", default_value_t = 256)]
+    pub max_unzipped_mb: u64,
+    /// Refuse sheets with more rows than this
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    pub max_rows: u32,
+    /// Refuse sheets whose used rectangle has more cells than this
+    #[arg(long, value_name = "N", default_value_t = 5_000_000)]
+    pub max_cells: u64,
+}
+
+impl LimitArgs {
+    pub fn limits(&self) -> crate::ingest::Limits {
+        crate::ingest::Limits {
+            max_unzipped_bytes: self.max_unzipped_mb.saturating_mul(1024 * 1024),
+            max_rows: self.max_rows,
+            max_cells: self.max_cells,
+        }
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct FillArgs {
     /// The questionnaire: xlsx, xlsm, xls, xlsb, ods or csv
@@ -115,6 +139,8 @@ pub struct FillArgs {
     pub bank: BankArgs,
     #[command(flatten)]
     pub layout: LayoutArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 #[derive(Args, Debug)]

@@ -157,6 +157,38 @@ pub fn compose(
     out
 }
 
+/// Excel's limit on the characters of one cell, in UTF-16 units.
+pub const CELL_LIMIT: usize = 32_767;
+
+/// An answer longer than a cell can hold, cut at the last sentence end that
+/// fits; `None` when it fits already.
+pub fn cut_to_cell(text: &str) -> Option<String> {
+    if text.encode_utf16().count() <= CELL_LIMIT {
+        return None;
+    }
+    let mut units = 0;
+    let mut fits = 0;
+    for (i, ch) in text.char_indices() {
+        units += ch.len_utf16();
+        if units > CELL_LIMIT {
+            break;
+        }
+        fits = i + ch.len_utf8();
+    }
+    let head = &text[..fits];
+    let end = head
+        .char_indices()
+        .filter(|&(i, c)| {
+            matches!(c, '.' | '!' | '?' | '。')
+                && head[i + c.len_utf8()..].starts_with(char::is_whitespace)
+        })
+        .map(|(i, c)| i + c.len_utf8())
+        .chain(head.rfind('\n'))
+        .max()
+        .unwrap_or(fits);
+    Some(head[..end].trim_end().to_string())
+}
+
 /// The excluded-control sentences for the SoA-excluded controls an entry cites.
 fn exclusions(entry: &Entry, mappings: &Mappings) -> Vec<String> {
     entry
@@ -217,6 +249,7 @@ mod tests {
             origin: Origin {
                 file: "f".into(),
                 line: 1,
+                column: 1,
             },
         }
     }
@@ -278,6 +311,17 @@ mod tests {
             1,
             "{a}"
         );
+    }
+
+    #[test]
+    fn long_answers_are_cut_at_a_sentence_end_within_the_cell_limit() {
+        assert_eq!(cut_to_cell("Short. Answer."), None);
+        let long = "A sentence that ends here. ".repeat(2_000);
+        let cut = cut_to_cell(&long).unwrap();
+        assert!(cut.encode_utf16().count() <= CELL_LIMIT);
+        assert!(cut.ends_with("ends here."), "{}", &cut[cut.len() - 30..]);
+        let emoji = "😀".repeat(20_000);
+        assert!(cut_to_cell(&emoji).unwrap().encode_utf16().count() <= CELL_LIMIT);
     }
 
     #[test]

@@ -1,23 +1,8 @@
-//! qfill: answer security questionnaires from an approved answer bank.
-//!
-//! The pipeline reads as the module tree: ingest → classify → matching →
-//! compose → write, with one module per subcommand under `commands`.
-
-mod bank;
-mod classify;
-mod cli;
-mod commands;
-mod compose;
-mod evaluate;
-mod ingest;
-mod mappings;
-mod matching;
-mod model;
-mod pipeline;
-mod source;
-mod write;
+//! The `qfill` command: parse the command line, run one subcommand, turn its
+//! outcome into an exit status (0 done, 1 could not be done, 2 bad usage).
 
 use clap::Parser;
+use qfill::{cli, commands};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {

@@ -3,7 +3,7 @@
 
 use crate::bank::Bank;
 use crate::classify::classify;
-use crate::compose::compose;
+use crate::compose::{compose, cut_to_cell};
 use crate::ingest::Question;
 use crate::mappings::Mappings;
 use crate::matching::Matcher;
@@ -87,9 +87,17 @@ pub fn answer_one(
     );
     let mut status = m.status;
     let entry = best.filter(|_| status != Status::None).map(|(e, _)| e);
-    let composed = compose(&q.text, entry, status, mappings, opts.audience);
+    let mut composed = compose(&q.text, entry, status, mappings, opts.audience);
     if let Some(s) = composed.status {
         status = s;
+    }
+    // Excel holds 32,767 characters a cell: a longer answer is cut and checked by a person.
+    if let Some(cut) = composed.answer.as_deref().and_then(cut_to_cell) {
+        composed.answer = Some(cut);
+        status = status.min_with(Status::Review);
+        composed
+            .why
+            .push("answer cut to Excel's 32,767-character cell limit".into());
     }
     if q.existing.is_some() && !opts.overwrite {
         status = Status::Kept;

@@ -280,7 +280,7 @@ fn from_labels_csv(path: &Path) -> Result<Vec<Labelled>> {
         .into_iter()
         .map(|(file, labels)| {
             Ok(Labelled {
-                book: ingest::read(&dir.join(&file))?,
+                book: ingest::read(&dir.join(&file), &Default::default())?,
                 name: file,
                 labels,
             })
@@ -301,7 +301,7 @@ fn parse_circle(s: &str) -> Result<Option<Circle>, String> {
 /// those become labels and are blanked before detection, so they are not
 /// mistaken for the questionnaire's own columns.
 fn from_expected_columns(path: &Path) -> Result<Labelled> {
-    let mut book = ingest::read(path)?;
+    let mut book = ingest::read(path, &Default::default())?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

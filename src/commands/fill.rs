@@ -19,7 +19,7 @@ pub fn run(args: &FillArgs) -> Result<()> {
         mappings,
         matcher,
     } = load(&args.bank)?;
-    let book = ingest::read(&args.input)?;
+    let book = ingest::read(&args.input, &args.limits.limits())?;
     let layouts = ingest::detect(&book, &overrides);
     let questions: Vec<_> = layouts.iter().flat_map(|l| l.questions.clone()).collect();
     for l in &layouts {

@@ -2,6 +2,7 @@
 //! grids of values, then find its questions (`detect`).
 
 pub mod detect;
+pub mod limits;
 pub mod ooxml;
 pub mod text;
 
@@ -11,6 +12,7 @@ use std::io::Cursor;
 use std::path::Path;
 
 pub use detect::{AnswerTarget, Overrides, Question, detect};
+pub use limits::Limits;
 
 /// File formats qfill reads, told apart by content, not by extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,8 +136,8 @@ pub struct Workbook {
     pub sha256: String,
 }
 
-/// Reads any supported questionnaire file.
-pub fn read(path: &Path) -> Result<Workbook> {
+/// Reads any supported questionnaire file, refusing it when it is larger than `limits`.
+pub fn read(path: &Path, limits: &Limits) -> Result<Workbook> {
     let name = path.display();
     if path.is_dir() {
         bail!("{name}: is a directory; give a questionnaire file (use `qfill batch` for folders)");
@@ -145,12 +147,24 @@ pub fn read(path: &Path) -> Result<Workbook> {
         _ => anyhow!("{name}: cannot read the file: {e}"),
     })?;
     let format = sniff(&bytes).map_err(|why| anyhow!("{name}: {why}"))?;
+    if bytes.starts_with(ZIP_MAGIC) {
+        limits::check_zip(&bytes, limits).map_err(|why| anyhow!("{name}: {why}"))?;
+    } else if bytes.len() as u64 > limits.max_unzipped_bytes {
+        bail!(
+            "{name}: the file is larger than {} MB; if it is genuine, raise --max-unzipped-mb",
+            limits.max_unzipped_bytes / (1024 * 1024)
+        );
+    }
     let sheets = match format {
         Format::Csv => vec![text::read_csv(&bytes).map_err(|e| anyhow!("{name}: {e}"))?],
         _ => read_spreadsheet(&bytes, format).with_context(|| format!("{name}"))?,
     };
+    for s in &sheets {
+        limits::check_dimensions(s.height(), s.width(), limits)
+            .map_err(|why| anyhow!("{name}: sheet `{}`: {why}", s.name))?;
+    }
     if sheets.iter().all(|s| s.rows.is_empty()) {
-        bail!("{name}: the workbook is empty");
+        bail!("{name}: the workbook is empty: no sheet holds any text");
     }
     let sha256 = {
         use sha2::{Digest, Sha256};

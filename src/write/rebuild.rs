@@ -4,6 +4,7 @@
 
 use super::FilledWriter;
 use super::cells::placements;
+use crate::compose::CELL_LIMIT;
 use crate::ingest::{Value, Workbook};
 use crate::pipeline::Outcome;
 use anyhow::{Context, Result};
@@ -17,9 +18,6 @@ pub fn fixed_properties() -> DocProperties {
     let epoch = ExcelDateTime::from_ymd(2000, 1, 1).expect("valid date");
     DocProperties::new().set_creation_datetime(&epoch)
 }
-
-/// Excel's limit on the characters of one cell.
-pub const CELL_LIMIT: usize = 32_767;
 
 /// Cuts text to Excel's cell limit (counted in UTF-16 units).
 pub fn clip(text: &str) -> &str {

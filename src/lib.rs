@@ -1,0 +1,18 @@
+//! qfill: answer security questionnaires from an approved answer bank.
+//!
+//! The pipeline reads as the module tree: ingest → classify → matching →
+//! compose → write, with one module per subcommand under `commands`.
+
+pub mod bank;
+pub mod classify;
+pub mod cli;
+pub mod commands;
+pub mod compose;
+pub mod evaluate;
+pub mod ingest;
+pub mod mappings;
+pub mod matching;
+pub mod model;
+pub mod pipeline;
+pub mod source;
+pub mod write;
