@@ -137,38 +137,44 @@ pub struct Workbook {
 }
 
 /// Reads any supported questionnaire file, refusing it when it is larger than `limits`.
+/// Errors name the file.
 pub fn read(path: &Path, limits: &Limits) -> Result<Workbook> {
     let name = path.display();
     if path.is_dir() {
-        bail!("{name}: is a directory; give a questionnaire file (use `qfill batch` for folders)");
+        bail!("{name}: is a directory; give a questionnaire file");
     }
     let bytes = std::fs::read(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => anyhow!("{name}: no such file"),
         _ => anyhow!("{name}: cannot read the file: {e}"),
     })?;
-    let format = sniff(&bytes).map_err(|why| anyhow!("{name}: {why}"))?;
+    read_bytes(&bytes, limits).with_context(|| name.to_string())
+}
+
+/// Reads a questionnaire from its bytes; the format comes from the content.
+pub fn read_bytes(bytes: &[u8], limits: &Limits) -> Result<Workbook> {
+    let format = sniff(bytes).map_err(|why| anyhow!(why))?;
     if bytes.starts_with(ZIP_MAGIC) {
-        limits::check_zip(&bytes, limits).map_err(|why| anyhow!("{name}: {why}"))?;
+        limits::check_zip(bytes, limits).map_err(|why| anyhow!(why))?;
     } else if bytes.len() as u64 > limits.max_unzipped_bytes {
         bail!(
-            "{name}: the file is larger than {} MB; if it is genuine, raise --max-unzipped-mb",
+            "the file is larger than {} MB; if it is genuine, raise --max-unzipped-mb",
             limits.max_unzipped_bytes / (1024 * 1024)
         );
     }
     let sheets = match format {
-        Format::Csv => vec![text::read_csv(&bytes).map_err(|e| anyhow!("{name}: {e}"))?],
-        _ => read_spreadsheet(&bytes, format).with_context(|| format!("{name}"))?,
+        Format::Csv => vec![text::read_csv(bytes).map_err(|e| anyhow!(e))?],
+        _ => read_spreadsheet(bytes, format)?,
     };
     for s in &sheets {
         limits::check_dimensions(s.height(), s.width(), limits)
-            .map_err(|why| anyhow!("{name}: sheet `{}`: {why}", s.name))?;
+            .map_err(|why| anyhow!("sheet `{}`: {why}", s.name))?;
     }
     if sheets.iter().all(|s| s.rows.is_empty()) {
-        bail!("{name}: the workbook is empty: no sheet holds any text");
+        bail!("the workbook is empty: no sheet holds any text");
     }
     let sha256 = {
         use sha2::{Digest, Sha256};
-        crate::bank::hex(&Sha256::digest(&bytes))
+        crate::bank::hex(&Sha256::digest(bytes))
     };
     Ok(Workbook {
         format,
