@@ -8,6 +8,7 @@ use crate::ingest::Question;
 use crate::mappings::Mappings;
 use crate::matching::Matcher;
 use crate::model::{Audience, Circle, ControlId, Status};
+use crate::write::cells::pick_allowed;
 
 /// What qfill decided for one question.
 #[derive(Debug, Clone)]
@@ -98,6 +99,19 @@ pub fn answer_one(
         composed
             .why
             .push("answer cut to Excel's 32,767-character cell limit".into());
+    }
+    // A dropdown takes only its own values: when the entry's short answer
+    // ("Partial") is not among them, a person decides. An entry without a short
+    // answer leaves the dropdown empty and answers in the free-text column.
+    if let (Some(allowed), Some(short)) = (&q.allowed, composed.short.as_deref())
+        && composed.answer.is_some()
+        && pick_allowed(short, allowed).is_none()
+    {
+        status = status.min_with(Status::Review);
+        composed.why.push(format!(
+            "`{short}` is not one of the dropdown's values ({})",
+            allowed.join(", ")
+        ));
     }
     if q.existing.is_some() && !opts.overwrite {
         status = Status::Kept;

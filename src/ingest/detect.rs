@@ -323,20 +323,32 @@ fn detect_sheet(index: usize, sheet: &Sheet, ov: &Overrides) -> Option<SheetLayo
     Some(layout)
 }
 
-/// Rows just under the header that are part of it (two-row headers, Yes/No
-/// sub-labels, mapping sub-columns): up to the first row holding a question.
+/// Rows just under the header that are part of it: a row of Yes / No / N/A
+/// sub-labels (CAIQ v3 puts one two rows down, under mapping sub-columns), or
+/// empty rows and rows of short column labels.
 fn data_start(sheet: &Sheet, header: Option<u32>) -> u32 {
     let Some(h) = header else { return 0 };
+    let last = (h + 3).min(sheet.height().saturating_sub(1));
+    let has = |r: u32, role: Role| row_roles(sheet, r).iter().any(|(_, x, _)| *x == role);
+    if let Some(r) = (h + 1..=last).find(|&r| has(r, Role::Yes) && has(r, Role::No)) {
+        return r + 1;
+    }
     let mut r = h + 1;
-    while r < sheet.height() && r <= h + 3 {
-        let prose = (0..sheet.width()).any(|c| looks_like_question(&sheet.text(r, c)));
-        if prose {
+    while r < sheet.height() && r <= h + 2 {
+        let cells: Vec<String> = (0..sheet.width())
+            .map(|c| sheet.text(r, c))
+            .filter(|t| !t.is_empty())
+            .collect();
+        let labels = cells
+            .iter()
+            .all(|t| role_of(t).is_some() && t.split_whitespace().count() <= 4);
+        if cells.is_empty() || labels {
+            r += 1;
+        } else {
             break;
         }
-        r += 1;
     }
-    // No question close under the header: the rows below are data after all.
-    if r > h + 3 { h + 1 } else { r }
+    r
 }
 
 /// Roles of the header row merged with the sub-header rows under it.
@@ -696,6 +708,7 @@ mod tests {
             format: Format::Xlsx,
             sheets,
             sha256: String::new(),
+            bytes: Vec::new(),
         }
     }
 

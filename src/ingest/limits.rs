@@ -72,26 +72,21 @@ pub fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), String> {
     Ok(())
 }
 
-/// The last row and column a worksheet part uses, from its cell references.
+/// The last row and column a worksheet part uses, from the references of the
+/// cells that hold something. Formatting alone (an empty `<c r="A1048576" s="3"/>`
+/// or a styled row at the bottom of the sheet, common in real templates) does not count.
 fn check_extent(xml: &[u8], limits: &Limits) -> Result<(), String> {
     let mut reader = Reader::from_reader(xml);
     let mut buf = Vec::new();
     let (mut max_row, mut max_col) = (0u32, 0u32);
     loop {
         match reader.read_event_into(&mut buf) {
-            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "c" => {
+            Ok(Event::Start(e)) if e.local_name().as_ref() == "c" => {
                 if let Some(r) = e.try_get_attribute("r").ok().flatten()
                     && let Some((row, col)) = super::ooxml::parse_cell(&r.value)
                 {
                     max_row = max_row.max(row + 1);
                     max_col = max_col.max(col + 1);
-                }
-            }
-            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "row" => {
-                if let Some(r) = e.try_get_attribute("r").ok().flatten()
-                    && let Ok(row) = r.value.parse::<u32>()
-                {
-                    max_row = max_row.max(row);
                 }
             }
             Ok(Event::Eof) => break,
@@ -128,13 +123,13 @@ mod tests {
     #[test]
     fn far_away_cells_are_refused() {
         let limits = Limits::default();
-        let xml = br#"<worksheet><sheetData><row r="1"><c r="A1"/></row><row r="2000000"><c r="B2000000"/></row></sheetData></worksheet>"#;
+        let xml = br#"<worksheet><sheetData><row r="1"><c r="A1"/></row><row r="2000000"><c r="B2000000"><v>1</v></c></row></sheetData></worksheet>"#;
         let err = check_extent(xml, &limits).unwrap_err();
         assert!(
             err.contains("row 2000000") && err.contains("--max-rows"),
             "{err}"
         );
-        let wide = br#"<worksheet><sheetData><row r="90000"><c r="XFD90000"/></row></sheetData></worksheet>"#;
+        let wide = br#"<worksheet><sheetData><row r="90000"><c r="XFD90000"><v>1</v></c></row></sheetData></worksheet>"#;
         assert!(
             check_extent(wide, &limits)
                 .unwrap_err()
@@ -143,5 +138,10 @@ mod tests {
         let ok =
             br#"<worksheet><sheetData><row r="300"><c r="F300"/></row></sheetData></worksheet>"#;
         assert!(check_extent(ok, &limits).is_ok());
+        let styled = br#"<worksheet><sheetData><row r="1048576" s="3"><c r="XFD1048576" s="3"/></row></sheetData></worksheet>"#;
+        assert!(
+            check_extent(styled, &limits).is_ok(),
+            "formatting alone does not count"
+        );
     }
 }

@@ -134,6 +134,8 @@ pub struct Workbook {
     pub format: Format,
     pub sheets: Vec<Sheet>,
     pub sha256: String,
+    /// The file as read, for the writer that patches it in place.
+    pub bytes: Vec<u8>,
 }
 
 /// Reads any supported questionnaire file, refusing it when it is larger than `limits`.
@@ -180,6 +182,7 @@ pub fn read_bytes(bytes: &[u8], limits: &Limits) -> Result<Workbook> {
         format,
         sheets,
         sha256,
+        bytes: bytes.to_vec(),
     })
 }
 

@@ -7,6 +7,7 @@
 pub mod cells;
 pub mod csv_out;
 pub mod json;
+pub mod patch;
 pub mod rebuild;
 pub mod review;
 
@@ -34,7 +35,8 @@ pub trait FilledWriter {
 pub fn filled_writer(format: Format) -> Box<dyn FilledWriter> {
     match format {
         Format::Csv => Box::new(csv_out::CsvWriter),
-        _ => Box::new(rebuild::RebuildWriter),
+        Format::Xlsx | Format::Xlsm => Box::new(patch::PatchWriter),
+        Format::Xls | Format::Xlsb | Format::Ods => Box::new(rebuild::RebuildWriter),
     }
 }
 
