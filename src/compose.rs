@@ -160,17 +160,17 @@ pub fn compose(
 /// Excel's limit on the characters of one cell, in UTF-16 units.
 pub const CELL_LIMIT: usize = 32_767;
 
-/// An answer longer than a cell can hold, cut at the last sentence end that
-/// fits; `None` when it fits already.
-pub fn cut_to_cell(text: &str) -> Option<String> {
-    if text.encode_utf16().count() <= CELL_LIMIT {
+/// Text longer than `limit` UTF-16 units (Excel's characters), cut at the
+/// last sentence end that fits; `None` when it fits already.
+pub fn cut_to(text: &str, limit: usize) -> Option<String> {
+    if text.encode_utf16().count() <= limit {
         return None;
     }
     let mut units = 0;
     let mut fits = 0;
     for (i, ch) in text.char_indices() {
         units += ch.len_utf16();
-        if units > CELL_LIMIT {
+        if units > limit {
             break;
         }
         fits = i + ch.len_utf8();
@@ -315,6 +315,7 @@ mod tests {
 
     #[test]
     fn long_answers_are_cut_at_a_sentence_end_within_the_cell_limit() {
+        let cut_to_cell = |t: &str| cut_to(t, CELL_LIMIT);
         assert_eq!(cut_to_cell("Short. Answer."), None);
         let long = "A sentence that ends here. ".repeat(2_000);
         let cut = cut_to_cell(&long).unwrap();

@@ -3,7 +3,7 @@
 
 use crate::bank::Bank;
 use crate::classify::classify;
-use crate::compose::{compose, cut_to_cell};
+use crate::compose::{CELL_LIMIT, compose, cut_to};
 use crate::ingest::Question;
 use crate::mappings::Mappings;
 use crate::matching::Matcher;
@@ -92,13 +92,15 @@ pub fn answer_one(
     if let Some(s) = composed.status {
         status = s;
     }
-    // Excel holds 32,767 characters a cell: a longer answer is cut and checked by a person.
-    if let Some(cut) = composed.answer.as_deref().and_then(cut_to_cell) {
+    // Excel holds 32,767 characters a cell, and a text-length validation may
+    // allow fewer: a longer answer is cut at a sentence and checked by a person.
+    let limit = q.max_len.map_or(CELL_LIMIT, |m| m.min(CELL_LIMIT));
+    if let Some(cut) = composed.answer.as_deref().and_then(|a| cut_to(a, limit)) {
         composed.answer = Some(cut);
         status = status.min_with(Status::Review);
         composed
             .why
-            .push("answer cut to Excel's 32,767-character cell limit".into());
+            .push(format!("answer cut to the cell's {limit}-character limit"));
     }
     // A dropdown takes only its own values: when the entry's short answer
     // ("Partial") is not among them, a person decides. An entry without a short

@@ -6,7 +6,7 @@ mod common;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use common::qfill;
-use rust_xlsxwriter::{DataValidation, Format, Formula, Note, Table, Workbook};
+use rust_xlsxwriter::{DataValidation, DataValidationRule, Format, Formula, Note, Table, Workbook};
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -34,6 +34,7 @@ fn buyer_workbook(dir: &Path) -> PathBuf {
         "Do you support customer-managed encryption keys (BYOK)?",
         "Do you perform background checks on employees?",
         "Do you carry cyber liability insurance?",
+        "Do you have a documented incident response plan?",
     ];
     for (i, q) in questions.iter().enumerate() {
         let r = 2 + i as u32;
@@ -62,6 +63,10 @@ fn buyer_workbook(dir: &Path) -> PathBuf {
     // Written as a cross-sheet list here, turned into an x14 list below.
     let x14 = DataValidation::new().allow_list_formula("=Lists!$B$1:$B$3".into());
     ws.add_data_validation(4, 2, 4, 2, &x14).unwrap();
+    // The comment cell of the last question takes at most 50 characters.
+    let short_text =
+        DataValidation::new().allow_text_length(DataValidationRule::LessThanOrEqualTo(50));
+    ws.add_data_validation(7, 3, 7, 3, &short_text).unwrap();
     ws.protect();
 
     let lists = wb.add_worksheet().set_name("Lists").unwrap();
@@ -212,8 +217,17 @@ fn only_the_answer_cells_change() {
     assert_eq!(changed, vec!["xl/worksheets/sheet1.xml"]);
 
     let (old, new) = (values(&input), values(&filled));
-    let answer_cells: Vec<(u32, u32)> =
-        vec![(2, 2), (2, 3), (3, 2), (3, 3), (4, 2), (4, 3), (5, 3)];
+    let answer_cells: Vec<(u32, u32)> = vec![
+        (2, 2),
+        (2, 3),
+        (3, 2),
+        (3, 3),
+        (4, 2),
+        (4, 3),
+        (5, 3),
+        (7, 2),
+        (7, 3),
+    ];
     for (k, v) in &old {
         if k.0 != "Questionnaire" || !answer_cells.contains(&(k.1, k.2)) {
             assert_eq!(new.get(k), Some(v), "cell {k:?} changed");
@@ -238,6 +252,18 @@ fn only_the_answer_cells_change() {
     );
     assert_eq!(cell(6, 2), "Yes", "existing answer kept");
     assert_eq!(cell(6, 3), "", "kept questions get nothing written");
+    // Too long for its text-length validation: cut, sent to review, not written.
+    assert_eq!(cell(7, 3), "");
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    let q6 = report["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["row"] == 8)
+        .unwrap();
+    assert_eq!(q6["status"], "review");
+    assert!(q6["answer"].as_str().unwrap().chars().count() <= 50, "{q6}");
+    assert!(q6["why"].to_string().contains("50-character limit"), "{q6}");
 
     // The formula in C6 is still a formula, and the sheet XML keeps its dropdowns and protection.
     let mut wb: Xlsx<_> = open_workbook(&filled).unwrap();

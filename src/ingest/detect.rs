@@ -61,6 +61,8 @@ pub struct Question {
     pub comment_col: Option<u32>,
     /// The dropdown's allowed values of the answer cell, if it has one.
     pub allowed: Option<Vec<String>>,
+    /// The fewest characters a text-length validation allows in the answer or comment cell.
+    pub max_len: Option<usize>,
 }
 
 impl Question {
@@ -623,6 +625,18 @@ fn question_rows(
                 AnswerTarget::Cell(c) => sheet.allowed_values(r, c).map(<[String]>::to_vec),
                 _ => None,
             },
+            max_len: [
+                layout.comment_col,
+                if let AnswerTarget::Cell(c) = layout.answer {
+                    Some(c)
+                } else {
+                    None
+                },
+            ]
+            .into_iter()
+            .flatten()
+            .filter_map(|c| sheet.max_length(r, c))
+            .min(),
         })
         .collect()
 }

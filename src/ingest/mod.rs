@@ -87,6 +87,10 @@ pub struct Sheet {
     pub merges: Vec<Merge>,
     /// Allowed values of list data validations, by cell range (xlsx/xlsm only).
     pub lists: Vec<ooxml::ListValidation>,
+    /// Text-length limits of cells (xlsx/xlsm only).
+    pub length_limits: Vec<ooxml::LengthLimit>,
+    /// Header rows of tables, which are never written to: (row, first col, last col).
+    pub table_headers: Vec<(u32, u32, u32)>,
 }
 
 impl Sheet {
@@ -116,6 +120,29 @@ impl Sheet {
             .iter()
             .find(|l| l.covers(row, col))
             .map(|l| l.values.as_slice())
+    }
+
+    /// The most characters a text-length validation lets the cell hold.
+    pub fn max_length(&self, row: u32, col: u32) -> Option<usize> {
+        self.length_limits
+            .iter()
+            .filter(|l| {
+                l.ranges
+                    .iter()
+                    .any(|&(r0, c0, r1, c1)| (r0..=r1).contains(&row) && (c0..=c1).contains(&col))
+            })
+            .map(|l| l.max)
+            .min()
+    }
+
+    /// Whether a writer must leave the cell alone: under a merged range (not
+    /// its top-left cell) or in a table's header row.
+    pub fn protected_cell(&self, row: u32, col: u32) -> bool {
+        self.covered_by_merge(row, col)
+            || self
+                .table_headers
+                .iter()
+                .any(|&(r, c0, c1)| r == row && (c0..=c1).contains(&col))
     }
 
     /// The merged region whose top-left is not this cell, if the cell is hidden under one.
@@ -258,11 +285,13 @@ fn read_spreadsheet(bytes: &[u8], format: Format) -> Result<Vec<Sheet>> {
                 })
                 .collect(),
             lists: Vec::new(),
+            length_limits: Vec::new(),
+            table_headers: Vec::new(),
         });
     }
     if matches!(format, Format::Xlsx | Format::Xlsm) {
         let names: Vec<(String, String)> = book.defined_names().to_vec();
-        ooxml::attach_list_validations(bytes, &mut sheets, &names);
+        ooxml::attach_sheet_facts(bytes, &mut sheets, &names);
     }
     Ok(sheets)
 }

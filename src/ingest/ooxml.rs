@@ -139,17 +139,25 @@ fn read_entry_ci(zip: &mut ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<Stri
     read_entry(zip, &actual)
 }
 
-/// Reads every sheet's list validations and resolves them to allowed values.
-/// Problems here never stop a fill: a workbook without readable dropdowns
-/// is still a questionnaire.
-pub fn attach_list_validations(bytes: &[u8], sheets: &mut [Sheet], names: &[(String, String)]) {
+/// A text-length validation: the cells it covers take at most `max` characters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LengthLimit {
+    pub ranges: Vec<(u32, u32, u32, u32)>,
+    pub max: usize,
+}
+
+/// Reads what each sheet's XML says beyond cell values: list validations
+/// (resolved to their allowed values), text-length limits, and the header rows
+/// of tables. Problems here never stop a fill: a workbook without readable
+/// dropdowns is still a questionnaire.
+pub fn attach_sheet_facts(bytes: &[u8], sheets: &mut [Sheet], names: &[(String, String)]) {
     let Ok(mut zip) = ZipArchive::new(Cursor::new(bytes)) else {
         return;
     };
     let Some(parts) = sheet_parts(&mut zip) else {
         return;
     };
-    let mut raw: Vec<(usize, String, String)> = Vec::new();
+    let mut lists: Vec<(usize, String, String)> = Vec::new();
     for (name, part) in parts {
         let Some(idx) = sheets.iter().position(|s| s.name == name) else {
             continue;
@@ -157,15 +165,22 @@ pub fn attach_list_validations(bytes: &[u8], sheets: &mut [Sheet], names: &[(Str
         let Some(xml) = read_entry_ci(&mut zip, &part) else {
             continue;
         };
-        for (sqref, formula) in list_validations(&xml) {
-            raw.push((idx, sqref, formula));
+        for v in validations(&xml) {
+            let ranges: Vec<_> = v.sqref.split_whitespace().filter_map(parse_range).collect();
+            match v.rule {
+                Rule::List(formula) => lists.push((idx, v.sqref, formula)),
+                Rule::MaxLength(max) => sheets[idx].length_limits.push(LengthLimit { ranges, max }),
+            }
         }
+        sheets[idx]
+            .table_headers
+            .extend(table_headers(&mut zip, &part));
     }
     let defined: HashMap<String, String> = names
         .iter()
         .map(|(n, r)| (n.to_ascii_lowercase(), r.clone()))
         .collect();
-    let resolved: Vec<(usize, ListValidation)> = raw
+    let resolved: Vec<(usize, ListValidation)> = lists
         .into_iter()
         .filter_map(|(idx, sqref, formula)| {
             let values = resolve_list(&formula, &sheets[idx].name, sheets, &defined)?;
@@ -178,9 +193,41 @@ pub fn attach_list_validations(bytes: &[u8], sheets: &mut [Sheet], names: &[(Str
     }
 }
 
-/// (sqref, formula1) of each list validation, classic and x14 alike.
-fn list_validations(xml: &str) -> Vec<(String, String)> {
-    // Sheet parts can be large; only the validation sections need a parse.
+/// The header rows of the tables of a sheet part: (row, first column, last column).
+fn table_headers(zip: &mut ZipArchive<Cursor<&[u8]>>, part: &str) -> Vec<(u32, u32, u32)> {
+    let (dir, file) = part.rsplit_once('/').unwrap_or(("", part));
+    let rels_path = format!("{dir}/_rels/{file}.rels");
+    let Some(rels) = read_entry_ci(zip, &rels_path) else {
+        return Vec::new();
+    };
+    rel_targets(&rels, dir)
+        .into_iter()
+        .filter(|(_, ty, _)| ty.ends_with("/table"))
+        .filter_map(|(_, _, target)| {
+            let xml = read_entry_ci(zip, &target)?;
+            let doc = roxmltree::Document::parse(&xml).ok()?;
+            let table = doc.root_element();
+            let headers = table
+                .attribute("headerRowCount")
+                .map_or(Some(1), |n| n.parse::<u32>().ok())?;
+            let (r0, c0, _, c1) = parse_range(table.attribute("ref")?)?;
+            (headers > 0).then_some((r0, c0, c1))
+        })
+        .collect()
+}
+
+enum Rule {
+    List(String),
+    MaxLength(usize),
+}
+
+struct Validation {
+    sqref: String,
+    rule: Rule,
+}
+
+/// The list and text-length validations of a sheet, classic and x14 alike.
+fn validations(xml: &str) -> Vec<Validation> {
     let mut out = Vec::new();
     let Ok(doc) = roxmltree::Document::parse(xml) else {
         return out;
@@ -189,29 +236,45 @@ fn list_validations(xml: &str) -> Vec<(String, String)> {
         .descendants()
         .filter(|n| n.tag_name().name() == "dataValidation")
     {
-        if dv.attribute("type") != Some("list") {
-            continue;
-        }
-        let formula = dv
-            .children()
-            .find(|c| c.tag_name().name() == "formula1")
-            .map(|f| {
-                // x14 wraps the formula in <xm:f>.
-                f.children()
-                    .find(|c| c.tag_name().name() == "f")
-                    .and_then(|c| c.text())
-                    .or_else(|| f.text())
-                    .unwrap_or("")
-                    .to_string()
-            });
+        let formula = |which: &str| {
+            dv.children()
+                .find(|c| c.tag_name().name() == which)
+                .map(|f| {
+                    // x14 wraps the formula in <xm:f>.
+                    f.children()
+                        .find(|c| c.tag_name().name() == "f")
+                        .and_then(|c| c.text())
+                        .or_else(|| f.text())
+                        .unwrap_or("")
+                        .trim()
+                        .to_string()
+                })
+        };
         let sqref = dv.attribute("sqref").map(str::to_string).or_else(|| {
             dv.children()
                 .find(|c| c.tag_name().name() == "sqref")
                 .and_then(|c| c.text())
                 .map(str::to_string)
         });
-        if let (Some(s), Some(f)) = (sqref, formula) {
-            out.push((s, f));
+        let Some(sqref) = sqref else { continue };
+        let rule = match (
+            dv.attribute("type"),
+            dv.attribute("operator").unwrap_or("between"),
+        ) {
+            (Some("list"), _) => formula("formula1").map(Rule::List),
+            (Some("textLength"), "lessThan") => formula("formula1")
+                .and_then(|f| f.parse::<usize>().ok())
+                .map(|n| Rule::MaxLength(n.saturating_sub(1))),
+            (Some("textLength"), "lessThanOrEqual" | "equal") => formula("formula1")
+                .and_then(|f| f.parse().ok())
+                .map(Rule::MaxLength),
+            (Some("textLength"), "between") => formula("formula2")
+                .and_then(|f| f.parse().ok())
+                .map(Rule::MaxLength),
+            _ => None,
+        };
+        if let Some(rule) = rule {
+            out.push(Validation { sqref, rule });
         }
     }
     out
@@ -296,6 +359,29 @@ mod tests {
         assert_eq!(parse_range("$C$3:$C$263"), Some((2, 2, 262, 2)));
         assert_eq!(parse_range("B7"), Some((6, 1, 6, 1)));
         assert_eq!(parse_range("nonsense"), None);
+    }
+
+    fn list_validations(xml: &str) -> Vec<(String, String)> {
+        validations(xml)
+            .into_iter()
+            .filter_map(|v| match v.rule {
+                Rule::List(f) => Some((v.sqref, f)),
+                Rule::MaxLength(_) => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn text_length_validations_give_a_maximum() {
+        let xml = r#"<worksheet><dataValidations><dataValidation type="textLength" operator="lessThanOrEqual" sqref="D2:D9"><formula1>255</formula1></dataValidation><dataValidation type="textLength" sqref="E2"><formula1>1</formula1><formula2>100</formula2></dataValidation></dataValidations></worksheet>"#;
+        let max: Vec<usize> = validations(xml)
+            .into_iter()
+            .filter_map(|v| match v.rule {
+                Rule::MaxLength(n) => Some(n),
+                Rule::List(_) => None,
+            })
+            .collect();
+        assert_eq!(max, vec![255, 100]);
     }
 
     #[test]

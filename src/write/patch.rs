@@ -39,8 +39,8 @@ impl FilledWriter for PatchWriter {
     ) -> Result<Vec<u8>> {
         let mut by_sheet: BTreeMap<usize, Cells> = BTreeMap::new();
         for p in outcomes.iter().flat_map(|o| placements(o, include_review)) {
-            // A merged range keeps its value in the top-left cell only.
-            if input.sheets[p.sheet_index].covered_by_merge(p.row, p.col) {
+            // A merged range keeps its value in the top-left cell only; table headers stay.
+            if input.sheets[p.sheet_index].protected_cell(p.row, p.col) {
                 continue;
             }
             by_sheet
