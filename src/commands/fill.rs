@@ -2,29 +2,73 @@
 
 use super::{Loaded, load};
 use crate::cli::{FillArgs, LayoutArgs};
+use crate::ingest::Limits;
 use crate::ingest::{
     self, AnswerTarget, Format, Overrides, col_name,
     detect::{SheetLayout, col_flag},
 };
-use crate::model::{Circle, Status};
+use crate::model::{Audience, Circle, Status};
 use crate::pipeline::{self, Options, Outcome};
 use crate::write::{self, Output, review::Provenance};
-use anyhow::{Result, anyhow, bail};
-use std::path::Path;
+use anyhow::{Context, Result, anyhow, bail};
+use std::path::{Path, PathBuf};
+
+/// What a fill of one questionnaire needs to know besides the bank.
+#[derive(Debug, Clone, Default)]
+pub struct FillOptions {
+    pub audience: Audience,
+    pub include_review: bool,
+    pub overwrite: bool,
+    pub force: bool,
+    pub overrides: Overrides,
+    pub limits: Limits,
+    /// Where the JSON report goes, if anywhere.
+    pub json: Option<PathBuf>,
+}
+
+/// The result of filling one questionnaire.
+pub struct Filled {
+    pub outcomes: Vec<Outcome>,
+    pub outputs: Vec<PathBuf>,
+    /// One line per sheet: what detection found.
+    pub layout: Vec<String>,
+    /// Said once on stderr, e.g. that formatting was not carried over.
+    pub notes: Vec<String>,
+}
 
 pub fn run(args: &FillArgs) -> Result<()> {
-    let overrides = overrides(&args.layout)?;
-    let Loaded {
-        bank,
-        mappings,
-        matcher,
-    } = load(&args.bank)?;
-    let book = ingest::read(&args.input, &args.limits.limits())?;
-    let layouts = ingest::detect(&book, &overrides);
-    let questions: Vec<_> = layouts.iter().flat_map(|l| l.questions.clone()).collect();
-    for l in &layouts {
-        eprintln!("{}", describe_layout(&book, l));
+    let opts = FillOptions {
+        audience: args.audience,
+        include_review: args.include_review,
+        overwrite: args.overwrite,
+        force: args.force,
+        overrides: overrides(&args.layout)?,
+        limits: args.limits.limits(),
+        json: args.json.clone(),
+    };
+    let loaded = load(&args.bank)?;
+    let filled = fill_file(&args.input, args.out_dir.as_deref(), &loaded, &opts)?;
+    for line in filled.layout.iter().chain(&filled.notes) {
+        eprintln!("{line}");
     }
+    eprintln!(
+        "{}",
+        summary(&args.input, &filled.outcomes, &filled.outputs)
+    );
+    Ok(())
+}
+
+/// Reads, answers and writes one questionnaire: the filled copy and the review
+/// workbook into `out_dir` (or next to the input), and JSON if asked.
+pub fn fill_file(
+    input: &Path,
+    out_dir: Option<&Path>,
+    loaded: &Loaded,
+    opts: &FillOptions,
+) -> Result<Filled> {
+    let book = ingest::read(input, &opts.limits)?;
+    let layouts = ingest::detect(&book, &opts.overrides);
+    let questions: Vec<_> = layouts.iter().flat_map(|l| l.questions.clone()).collect();
     if questions.is_empty() {
         let looked: Vec<&str> = book
             .sheets
@@ -34,37 +78,43 @@ pub fn run(args: &FillArgs) -> Result<()> {
             .collect();
         bail!(
             "{}: no questions found (sheets looked at: {}); name the columns with --question-col (and --header-row, --sheet)",
-            args.input.display(),
+            input.display(),
             looked.join(", ")
         );
     }
-    let opts = Options {
-        audience: args.audience,
-        overwrite: args.overwrite,
+    let pipeline_opts = Options {
+        audience: opts.audience,
+        overwrite: opts.overwrite,
     };
-    let outcomes = pipeline::run(&questions, &bank, &mappings, &matcher, opts);
+    let outcomes = pipeline::run(
+        &questions,
+        &loaded.bank,
+        &loaded.mappings,
+        &loaded.matcher,
+        pipeline_opts,
+    );
 
-    let input_name = args
-        .input
+    let input_name = input
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let writer = write::filled_writer(book.format);
-    let out_dir = args.out_dir.as_deref();
     let mut outputs = vec![
         Output {
-            path: write::output_path(&args.input, out_dir, writer.extension(&book)),
-            bytes: writer.render(&book, &outcomes, args.include_review)?,
+            path: write::output_path(input, out_dir, writer.extension(&book)),
+            bytes: writer
+                .render(&book, &outcomes, opts.include_review)
+                .with_context(|| format!("{}: cannot write the filled copy", input.display()))?,
         },
         Output {
-            path: write::output_path(&args.input, out_dir, "review.xlsx"),
+            path: write::output_path(input, out_dir, "review.xlsx"),
             bytes: write::review::render(
                 &outcomes,
                 &Provenance {
                     input: &input_name,
                     input_sha256: &book.sha256,
-                    bank_version: &bank.version,
-                    audience: if args.audience == crate::model::Audience::Nda {
+                    bank_version: &loaded.bank.version,
+                    audience: if opts.audience == Audience::Nda {
                         "nda"
                     } else {
                         "public"
@@ -73,22 +123,27 @@ pub fn run(args: &FillArgs) -> Result<()> {
             )?,
         },
     ];
-    if let Some(json) = &args.json {
+    if let Some(json) = &opts.json {
         outputs.push(Output {
             path: json.clone(),
-            bytes: write::json::render(&input_name, &book.sha256, &bank.version, &outcomes),
+            bytes: write::json::render(&input_name, &book.sha256, &loaded.bank.version, &outcomes),
         });
     }
-    write::write_all(&outputs, &args.input, args.force)?;
+    write::write_all(&outputs, input, opts.force)?;
+    let mut notes = Vec::new();
     if matches!(book.format, Format::Xls | Format::Xlsb | Format::Ods) {
-        eprintln!(
+        notes.push(format!(
             "note: {} is {}; the filled copy is a new xlsx with its values, merged cells and sheet order, but not its formatting",
-            args.input.display(),
+            input.display(),
             book.format.name()
-        );
+        ));
     }
-    eprintln!("{}", summary(&args.input, &outcomes, &outputs));
-    Ok(())
+    Ok(Filled {
+        layout: layouts.iter().map(|l| describe_layout(&book, l)).collect(),
+        outcomes,
+        outputs: outputs.into_iter().map(|o| o.path).collect(),
+        notes,
+    })
 }
 
 /// One line per sheet saying what was detected, so a person can check it
@@ -132,7 +187,7 @@ fn describe_layout(book: &ingest::Workbook, l: &SheetLayout) -> String {
     )
 }
 
-fn overrides(l: &LayoutArgs) -> Result<Overrides> {
+pub fn overrides(l: &LayoutArgs) -> Result<Overrides> {
     let col = |name: &str, v: &Option<String>| -> Result<Option<u32>> {
         v.as_deref()
             .map(|s| col_flag(s).map_err(|e| anyhow!("--{name}: {e}")))
@@ -149,7 +204,7 @@ fn overrides(l: &LayoutArgs) -> Result<Overrides> {
 }
 
 /// One line for people: counts by status and circle, and where the outputs went.
-fn summary(input: &Path, outcomes: &[Outcome], outputs: &[Output]) -> String {
+fn summary(input: &Path, outcomes: &[Outcome], outputs: &[PathBuf]) -> String {
     let by_status: Vec<String> = Status::ALL
         .iter()
         .map(|s| (s, outcomes.iter().filter(|o| o.status == *s).count()))
@@ -160,10 +215,7 @@ fn summary(input: &Path, outcomes: &[Outcome], outputs: &[Output]) -> String {
         .iter()
         .map(|c| format!("{} {c}", outcomes.iter().filter(|o| o.circle == *c).count()))
         .collect();
-    let paths: Vec<String> = outputs
-        .iter()
-        .map(|o| o.path.display().to_string())
-        .collect();
+    let paths: Vec<String> = outputs.iter().map(|p| p.display().to_string()).collect();
     format!(
         "{}: {} questions: {} ({}) -> {}",
         input.display(),
