@@ -37,6 +37,73 @@ pub enum Command {
     /// Score the bank and matcher on labelled questionnaires
     #[command(after_help = EVAL_EXAMPLES)]
     Eval(EvalArgs),
+    /// Fill many questionnaires at once, in parallel, with a backlog report
+    #[command(after_help = BATCH_EXAMPLES)]
+    Batch(BatchArgs),
+}
+
+const BATCH_EXAMPLES: &str = "\
+Examples:
+  qfill batch backlog/ --out-dir filled/
+  qfill batch 'inbox/*.xlsx' rfis/2026/ --out-dir filled/ -j 4
+  # spread a backlog over 3 machines (or CI jobs), then join their reports
+  qfill batch backlog/ --out-dir part1 --shard 1/3
+  qfill batch --merge-reports part1 part2 part3 --out-dir report
+
+Every file gets NAME.filled.*, NAME.review.xlsx and NAME.json, mirroring the input
+folders under --out-dir; backlog.xlsx and backlog.json go into --out-dir (default: .).
+Files whose outputs are newer than both the input and the bank are skipped unless --force.
+The exit status is 1 when any file failed.";
+
+/// `I/N`: the I-th of N shards, counted from 1.
+fn parse_shard(s: &str) -> Result<(u32, u32), String> {
+    let (i, n) = s
+        .split_once('/')
+        .ok_or("write the shard as I/N, e.g. 2/5")?;
+    let (i, n): (u32, u32) = (
+        i.trim().parse().map_err(|_| "I is not a number")?,
+        n.trim().parse().map_err(|_| "N is not a number")?,
+    );
+    if n == 0 || i == 0 || i > n {
+        return Err(format!("shard {i}/{n}: need 1 <= I <= N"));
+    }
+    Ok((i, n))
+}
+
+#[derive(Args, Debug)]
+pub struct BatchArgs {
+    /// Questionnaires, folders (searched recursively) and glob patterns
+    pub paths: Vec<String>,
+    /// Output folder; outputs mirror the input folders under it
+    #[arg(short, long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+    /// Files processed at once (default: one per core)
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Refill files whose outputs are up to date
+    #[arg(long)]
+    pub force: bool,
+    /// Process only the I-th of N deterministic shards of the inputs
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<(u32, u32)>,
+    /// Join the backlog reports in these folders into one (in --out-dir)
+    #[arg(long, value_name = "DIR", num_args = 1.., conflicts_with = "paths")]
+    pub merge_reports: Vec<PathBuf>,
+    /// Who receives the filled workbooks
+    #[arg(long, value_enum, default_value_t = Audience::Public)]
+    pub audience: Audience,
+    /// Also write `review` suggestions into the filled workbooks
+    #[arg(long)]
+    pub include_review: bool,
+    /// Replace answers already present in the questionnaires
+    #[arg(long)]
+    pub overwrite: bool,
+    #[command(flatten)]
+    pub bank: BankArgs,
+    #[command(flatten)]
+    pub layout: LayoutArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 const EVAL_EXAMPLES: &str = "\

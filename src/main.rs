@@ -13,6 +13,8 @@ fn main() -> ExitCode {
         cli::Command::Search(a) => commands::search::run(a).map(|()| true),
         // A failed --min bound is a result, not an error: exit 1 without "error:".
         cli::Command::Eval(a) => commands::eval::run(a),
+        // Some files failed: the others are done, the status says so.
+        cli::Command::Batch(a) => commands::batch::run(a),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -1,0 +1,582 @@
+//! `qfill batch PATH...`: refill a backlog of questionnaires at once, in
+//! parallel, with a backlog report of what is still unanswered.
+
+use super::fill::{FillOptions, fill_file, overrides};
+use super::{Loaded, load};
+use crate::cli::BatchArgs;
+use crate::model::{Circle, Status};
+use crate::pipeline::Outcome;
+use crate::write::{self, Output};
+use anyhow::{Context, Result, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+/// Extensions of the files a folder is searched for.
+const EXTENSIONS: [&str; 6] = ["xlsx", "xlsm", "xls", "xlsb", "ods", "csv"];
+
+/// One input and the folder its outputs mirror from.
+#[derive(Debug, Clone)]
+struct Input {
+    path: PathBuf,
+    /// The path below the folder it was found in, mirrored under `--out-dir`.
+    relative: PathBuf,
+}
+
+/// One file's line in the backlog report.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FileRow {
+    pub file: String,
+    /// `filled`, `skipped` (outputs up to date) or `failed`.
+    pub result: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub error: Option<String>,
+    pub questions: usize,
+    pub by_circle: BTreeMap<String, usize>,
+    pub by_status: BTreeMap<String, usize>,
+    pub auto_share: f64,
+    /// Questions not answered automatically (review or none), for grouping.
+    #[serde(default)]
+    pub unanswered: Vec<String>,
+}
+
+/// Unanswered questions that ask the same thing, across the backlog.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Group {
+    pub count: usize,
+    pub example: String,
+    pub files: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Backlog {
+    pub files: Vec<FileRow>,
+    pub questions: usize,
+    pub auto_share: f64,
+    pub failed: usize,
+    pub unanswered_groups: Vec<Group>,
+}
+
+pub fn run(args: &BatchArgs) -> Result<bool> {
+    let out_dir = args.out_dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    if !args.merge_reports.is_empty() {
+        return merge(&args.merge_reports, &out_dir);
+    }
+    if args.paths.is_empty() {
+        bail!("give questionnaires or folders to fill, or --merge-reports DIR...");
+    }
+    let inputs = shard(collect(&args.paths)?, args.shard)?;
+    let loaded = load(&args.bank)?;
+    let bank_time = bank_modified(args.bank.bank.as_deref());
+    let opts = FillOptions {
+        audience: args.audience,
+        include_review: args.include_review,
+        overwrite: args.overwrite,
+        force: true,
+        overrides: overrides(&args.layout)?,
+        limits: args.limits.limits(),
+        json: None,
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()?;
+    let bar = progress(inputs.len());
+    let rows: Vec<FileRow> = pool.install(|| {
+        inputs
+            .par_iter()
+            .map(|input| {
+                let row = one(
+                    input,
+                    args.out_dir.as_deref(),
+                    &loaded,
+                    &opts,
+                    bank_time,
+                    args.force,
+                );
+                report_progress(&bar, &row);
+                row
+            })
+            .collect()
+    });
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let backlog = backlog(rows);
+    write_reports(&backlog, &out_dir)?;
+    eprintln!(
+        "{} files: {} filled, {} skipped, {} failed; {} questions, {:.0}% answered automatically; report in {}",
+        backlog.files.len(),
+        backlog
+            .files
+            .iter()
+            .filter(|f| f.result == "filled")
+            .count(),
+        backlog
+            .files
+            .iter()
+            .filter(|f| f.result == "skipped")
+            .count(),
+        backlog.failed,
+        backlog.questions,
+        backlog.auto_share * 100.0,
+        out_dir.join("backlog.xlsx").display()
+    );
+    Ok(backlog.failed == 0)
+}
+
+/// Files, folders (searched recursively) and glob patterns, in a stable order.
+fn collect(paths: &[String]) -> Result<Vec<Input>> {
+    let mut out = Vec::new();
+    for p in paths {
+        let path = Path::new(p);
+        if path.is_dir() {
+            for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
+                let entry = entry.with_context(|| format!("{p}: cannot list the folder"))?;
+                if entry.file_type().is_file() && is_questionnaire(entry.path()) {
+                    let relative = entry
+                        .path()
+                        .strip_prefix(path)
+                        .unwrap_or(entry.path())
+                        .to_path_buf();
+                    out.push(Input {
+                        path: entry.path().to_path_buf(),
+                        relative,
+                    });
+                }
+            }
+        } else if p.contains(['*', '?', '[']) {
+            for entry in glob::glob(p).with_context(|| format!("{p}: not a valid pattern"))? {
+                let file = entry?;
+                if file.is_file() && is_questionnaire(&file) {
+                    let relative = PathBuf::from(file.file_name().unwrap_or_default());
+                    out.push(Input {
+                        path: file,
+                        relative,
+                    });
+                }
+            }
+        } else {
+            let relative = PathBuf::from(path.file_name().unwrap_or_default());
+            out.push(Input {
+                path: path.to_path_buf(),
+                relative,
+            });
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out.dedup_by(|a, b| a.path == b.path);
+    Ok(out)
+}
+
+/// A questionnaire by its name: a supported extension, and not one of qfill's own outputs.
+fn is_questionnaire(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let ext_ok = EXTENSIONS.iter().any(|e| name.ends_with(&format!(".{e}")));
+    let ours =
+        name.contains(".filled.") || name.ends_with(".review.xlsx") || name.starts_with("backlog.");
+    let temporary = name.starts_with("~$") || name.starts_with(".qfill-") || name.starts_with('.');
+    ext_ok && !ours && !temporary
+}
+
+/// The inputs of shard `i` of `n`: a file belongs to the shard its path's hash
+/// names, so every machine computes the same split from the same inputs.
+fn shard(inputs: Vec<Input>, shard: Option<(u32, u32)>) -> Result<Vec<Input>> {
+    let Some((i, n)) = shard else {
+        return Ok(inputs);
+    };
+    Ok(inputs
+        .into_iter()
+        .filter(|input| shard_of(&input.relative, n) == i - 1)
+        .collect())
+}
+
+fn shard_of(relative: &Path, n: u32) -> u32 {
+    let digest = Sha256::digest(relative.to_string_lossy().replace('\\', "/").as_bytes());
+    (u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]])) % n
+}
+
+/// When the bank last changed: its newest file, or the binary for the built-in bank.
+fn bank_modified(dir: Option<&Path>) -> SystemTime {
+    let dir = dir.map(Path::to_path_buf).or_else(|| {
+        Path::new("answer-bank")
+            .is_dir()
+            .then(|| PathBuf::from("answer-bank"))
+    });
+    let newest = |d: &Path| {
+        walkdir::WalkDir::new(d)
+            .into_iter()
+            .filter_map(|e| e.ok()?.metadata().ok()?.modified().ok())
+            .max()
+    };
+    dir.as_deref()
+        .and_then(newest)
+        .or_else(|| {
+            std::env::current_exe()
+                .ok()?
+                .metadata()
+                .ok()?
+                .modified()
+                .ok()
+        })
+        .unwrap_or(SystemTime::now())
+}
+
+/// Fills one file, or skips it when its outputs are newer than it and the bank.
+fn one(
+    input: &Input,
+    out_root: Option<&Path>,
+    loaded: &Loaded,
+    opts: &FillOptions,
+    bank_time: SystemTime,
+    force: bool,
+) -> FileRow {
+    let name = input.relative.display().to_string();
+    let out_dir = out_root.map(|root| root.join(input.relative.parent().unwrap_or(Path::new(""))));
+    let json = write::output_path(&input.path, out_dir.as_deref(), "json");
+    if !force && let Some(row) = up_to_date(input, &json, out_dir.as_deref(), bank_time) {
+        return FileRow {
+            file: name,
+            result: "skipped".into(),
+            ..row
+        };
+    }
+    let opts = FillOptions {
+        json: Some(json),
+        ..opts.clone()
+    };
+    match fill_file(&input.path, out_dir.as_deref(), loaded, &opts) {
+        Ok(filled) => row(name, "filled", &filled.outcomes),
+        Err(e) => {
+            let msg: Vec<String> = e.chain().map(ToString::to_string).collect();
+            FileRow {
+                error: Some(msg.join(": ")),
+                ..row(name, "failed", &[])
+            }
+        }
+    }
+}
+
+/// The earlier run's row when all its outputs are newer than the input and the bank.
+fn up_to_date(
+    input: &Input,
+    json: &Path,
+    out_dir: Option<&Path>,
+    bank_time: SystemTime,
+) -> Option<FileRow> {
+    let modified = |p: &Path| p.metadata().ok()?.modified().ok();
+    let input_time = modified(&input.path)?;
+    let review = write::output_path(&input.path, out_dir, "review.xlsx");
+    for out in [json, review.as_path()] {
+        let t = modified(out)?;
+        if t <= input_time || t <= bank_time {
+            return None;
+        }
+    }
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(json).ok()?).ok()?;
+    let mut counts: Vec<(Circle, Status, String)> = Vec::new();
+    for q in report["questions"].as_array()? {
+        let circle: Circle = serde_json::from_value(q["circle"].clone()).ok()?;
+        let status: Status = serde_json::from_value(q["status"].clone()).ok()?;
+        counts.push((
+            circle,
+            status,
+            q["question"].as_str().unwrap_or("").to_string(),
+        ));
+    }
+    Some(row_from(String::new(), "skipped", &counts))
+}
+
+fn row(file: String, result: &str, outcomes: &[Outcome]) -> FileRow {
+    let counts: Vec<(Circle, Status, String)> = outcomes
+        .iter()
+        .map(|o| (o.circle, o.status, o.question.text.clone()))
+        .collect();
+    row_from(file, result, &counts)
+}
+
+fn row_from(file: String, result: &str, counts: &[(Circle, Status, String)]) -> FileRow {
+    let mut by_circle: BTreeMap<String, usize> =
+        Circle::ALL.iter().map(|c| (c.to_string(), 0)).collect();
+    let mut by_status: BTreeMap<String, usize> =
+        Status::ALL.iter().map(|s| (s.to_string(), 0)).collect();
+    for (c, s, _) in counts {
+        *by_circle.entry(c.to_string()).or_default() += 1;
+        *by_status.entry(s.to_string()).or_default() += 1;
+    }
+    let auto = by_status["auto"];
+    FileRow {
+        file,
+        result: result.into(),
+        error: None,
+        questions: counts.len(),
+        auto_share: if counts.is_empty() {
+            0.0
+        } else {
+            auto as f64 / counts.len() as f64
+        },
+        by_circle,
+        by_status,
+        unanswered: counts
+            .iter()
+            .filter(|(_, s, _)| matches!(s, Status::Review | Status::None))
+            .map(|(_, _, q)| q.clone())
+            .collect(),
+    }
+}
+
+fn progress(files: usize) -> Option<ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::new(files as u64);
+    let style =
+        ProgressStyle::with_template("{bar:30} {pos}/{len} files, {msg} questions, ETA {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar.set_message("0");
+    Some(bar)
+}
+
+/// A progress bar on a terminal; otherwise one line per file.
+fn report_progress(bar: &Option<ProgressBar>, row: &FileRow) {
+    match bar {
+        Some(bar) => {
+            let done: u64 = bar.message().parse().unwrap_or(0) + row.questions as u64;
+            bar.set_message(done.to_string());
+            bar.inc(1);
+            if let Some(e) = &row.error {
+                bar.println(format!("failed: {e}"));
+            }
+        }
+        None => match &row.error {
+            Some(e) => eprintln!("failed   {}: {e}", row.file),
+            None => eprintln!(
+                "{:<8} {}: {} questions, {:.0}% auto",
+                row.result,
+                row.file,
+                row.questions,
+                row.auto_share * 100.0
+            ),
+        },
+    }
+}
+
+fn backlog(mut files: Vec<FileRow>) -> Backlog {
+    files.sort_by(|a, b| a.file.cmp(&b.file));
+    let questions: usize = files.iter().map(|f| f.questions).sum();
+    let auto: usize = files
+        .iter()
+        .map(|f| f.by_status.get("auto").copied().unwrap_or(0))
+        .sum();
+    Backlog {
+        questions,
+        auto_share: if questions == 0 {
+            0.0
+        } else {
+            auto as f64 / questions as f64
+        },
+        failed: files.iter().filter(|f| f.result == "failed").count(),
+        unanswered_groups: group(&files),
+        files,
+    }
+}
+
+/// Groups unanswered questions that ask the same thing: each joins the first
+/// group whose example is similar enough (strsim on normalised words), largest group first.
+fn group(files: &[FileRow]) -> Vec<Group> {
+    const SIMILAR: f64 = 0.6;
+    let norm = |q: &str| crate::matching::normalise(&crate::matching::main_ask(q).0).to_lowercase();
+    let mut groups: Vec<(String, Group)> = Vec::new();
+    for f in files {
+        for q in &f.unanswered {
+            let key = norm(q);
+            let found = groups
+                .iter_mut()
+                .find(|(k, _)| strsim::sorensen_dice(k, &key) >= SIMILAR);
+            match found {
+                Some((_, g)) => {
+                    g.count += 1;
+                    if !g.files.contains(&f.file) {
+                        g.files.push(f.file.clone());
+                    }
+                }
+                None => groups.push((
+                    key,
+                    Group {
+                        count: 1,
+                        example: q.clone(),
+                        files: vec![f.file.clone()],
+                    },
+                )),
+            }
+        }
+    }
+    let mut groups: Vec<Group> = groups.into_iter().map(|(_, g)| g).collect();
+    groups.sort_by(|a, b| b.count.cmp(&a.count).then(a.example.cmp(&b.example)));
+    groups
+}
+
+fn write_reports(backlog: &Backlog, out_dir: &Path) -> Result<()> {
+    let mut json = serde_json::to_vec_pretty(backlog)?;
+    json.push(b'\n');
+    let outputs = [
+        Output {
+            path: out_dir.join("backlog.json"),
+            bytes: json,
+        },
+        Output {
+            path: out_dir.join("backlog.xlsx"),
+            bytes: backlog_xlsx(backlog)?,
+        },
+    ];
+    // The reports are qfill's own and are refreshed by every run.
+    write::write_all(&outputs, Path::new(""), true)
+}
+
+fn backlog_xlsx(b: &Backlog) -> Result<Vec<u8>> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut book = Workbook::new();
+    book.set_properties(&write::rebuild::fixed_properties());
+    let bold = Format::new().set_bold();
+    let ws = book.add_worksheet();
+    ws.set_name("Files")?;
+    let mut headers = vec!["File".to_string(), "Result".into(), "Questions".into()];
+    headers.extend(Circle::ALL.iter().map(|c| c.to_string()));
+    headers.extend(Status::ALL.iter().map(|s| s.to_string()));
+    headers.extend(["Auto share".to_string(), "Error".into()]);
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, h, &bold)?;
+    }
+    for (i, f) in b.files.iter().enumerate() {
+        let r = i as u32 + 1;
+        ws.write_string(r, 0, &f.file)?;
+        ws.write_string(r, 1, &f.result)?;
+        ws.write_number(r, 2, f.questions as f64)?;
+        let counts = Circle::ALL
+            .iter()
+            .map(|c| f.by_circle.get(c.as_str()).copied().unwrap_or(0))
+            .chain(
+                Status::ALL
+                    .iter()
+                    .map(|s| f.by_status.get(s.as_str()).copied().unwrap_or(0)),
+            );
+        for (j, n) in counts.enumerate() {
+            ws.write_number(r, 3 + j as u16, n as f64)?;
+        }
+        ws.write_number(r, 10, f.auto_share)?;
+        ws.write_string(r, 11, f.error.as_deref().unwrap_or(""))?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    ws.set_column_width(0, 40)?;
+    let ws = book.add_worksheet();
+    ws.set_name("Unanswered")?;
+    for (c, h) in ["Questions", "Example question", "Files"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string_with_format(0, c as u16, *h, &bold)?;
+    }
+    for (i, g) in b.unanswered_groups.iter().enumerate() {
+        let r = i as u32 + 1;
+        ws.write_number(r, 0, g.count as f64)?;
+        ws.write_string(r, 1, super::super::write::rebuild::clip(&g.example))?;
+        ws.write_string(
+            r,
+            2,
+            super::super::write::rebuild::clip(&g.files.join(", ")),
+        )?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    ws.set_column_width(1, 80)?;
+    ws.set_column_width(2, 60)?;
+    Ok(book.save_to_buffer()?)
+}
+
+/// Joins the reports of several shards into one.
+fn merge(dirs: &[PathBuf], out_dir: &Path) -> Result<bool> {
+    let mut files = Vec::new();
+    for d in dirs {
+        let path = d.join("backlog.json");
+        let text = std::fs::read(&path)
+            .with_context(|| format!("{}: cannot read the report", path.display()))?;
+        let b: Backlog = serde_json::from_slice(&text)
+            .with_context(|| format!("{}: not a qfill backlog report", path.display()))?;
+        files.extend(b.files);
+    }
+    let backlog = backlog(files);
+    write_reports(&backlog, out_dir)?;
+    eprintln!(
+        "merged {} reports: {} files, {} questions, {} failed -> {}",
+        dirs.len(),
+        backlog.files.len(),
+        backlog.questions,
+        backlog.failed,
+        out_dir.join("backlog.json").display()
+    );
+    Ok(backlog.failed == 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_split_every_file_exactly_once() {
+        let files: Vec<PathBuf> = (0..50)
+            .map(|i| PathBuf::from(format!("q{i}.xlsx")))
+            .collect();
+        let mut seen = vec![0; files.len()];
+        for i in 1..=4 {
+            for (k, f) in files.iter().enumerate() {
+                if shard_of(f, 4) == i - 1 {
+                    seen[k] += 1;
+                }
+            }
+        }
+        assert!(seen.iter().all(|n| *n == 1));
+    }
+
+    #[test]
+    fn similar_unanswered_questions_are_grouped_largest_first() {
+        let f = |file: &str, qs: &[&str]| FileRow {
+            unanswered: qs.iter().map(|s| s.to_string()).collect(),
+            ..row_from(file.into(), "filled", &[])
+        };
+        let groups = group(&[
+            f(
+                "a.xlsx",
+                &[
+                    "Do you hold a FedRAMP authorization?",
+                    "What is your carbon footprint?",
+                ],
+            ),
+            f("b.xlsx", &["Do you hold FedRAMP authorization?"]),
+        ]);
+        assert_eq!(groups[0].count, 2);
+        assert_eq!(groups[0].files, vec!["a.xlsx", "b.xlsx"]);
+        assert_eq!(groups[1].count, 1);
+    }
+
+    #[test]
+    fn own_outputs_and_temporary_files_are_not_inputs() {
+        assert!(is_questionnaire(Path::new("x/q.xlsx")));
+        for n in [
+            "q.filled.xlsx",
+            "q.review.xlsx",
+            "backlog.xlsx",
+            "~$q.xlsx",
+            "notes.txt",
+            ".qfill-tmp.xlsx",
+        ] {
+            assert!(!is_questionnaire(Path::new(n)), "{n}");
+        }
+    }
+}
