@@ -190,10 +190,7 @@ mod tests {
     use super::*;
 
     fn file(text: &str) -> SourceFile {
-        SourceFile {
-            name: "bank/t.toml".into(),
-            text: text.into(),
-        }
+        SourceFile::new("bank/t.toml", text)
     }
 
     const GOOD: &str = r#"

@@ -18,7 +18,7 @@ use std::sync::LazyLock;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
-    FAST, Field, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value,
+    FAST, Field, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
     Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer,
@@ -94,14 +94,13 @@ impl Terms {
 
 /// The index over a bank, built once and shared by every question.
 pub struct Matcher {
-    index: Index,
     reader: IndexReader,
     question: Field,
     keyword_field: Field,
     answer: Field,
     entry_field: &'static str,
     analyzer: TextAnalyzer,
-    synonyms: Vec<SynonymGroup>,
+    synonyms: CompiledSynonyms,
     /// Analysed variants per entry (and the answer), for re-ranking.
     variants: Vec<Vec<(Terms, String)>>,
     /// Tags and id words per entry: the curator's own keywords.
@@ -114,9 +113,10 @@ pub struct Matcher {
     thresholds: Thresholds,
 }
 
-struct SynonymGroup {
-    token: String,
-    phrases: Vec<Vec<String>>,
+/// Synonym groups compiled for matching: each group's token, and every phrase by its first word.
+struct CompiledSynonyms {
+    tokens: Vec<String>,
+    by_first: HashMap<String, Vec<(usize, Vec<String>)>>,
 }
 
 impl Matcher {
@@ -160,7 +160,6 @@ impl Matcher {
         let reader = index.reader()?;
 
         let mut m = Matcher {
-            index,
             reader,
             question,
             keyword_field: keywords,
@@ -286,17 +285,13 @@ impl Matcher {
         };
         let mut best: HashMap<usize, f32> = HashMap::new();
         for (score, addr) in hits {
-            let Ok(doc) = searcher.doc::<TantivyDocument>(addr) else {
-                continue;
-            };
-            let Some(entry) = doc
-                .get_first(
-                    self.index
-                        .schema()
-                        .get_field(self.entry_field)
-                        .expect("field"),
-                )
-                .and_then(|v| v.as_u64())
+            // The entry number is a fast field: no stored document is loaded.
+            let Some(entry) = searcher
+                .segment_reader(addr.segment_ord)
+                .fast_fields()
+                .u64(self.entry_field)
+                .ok()
+                .and_then(|col| col.first(addr.doc_id))
             else {
                 continue;
             };
@@ -456,7 +451,7 @@ impl Matcher {
         let tokens = analyse(&self.analyzer, &normalise(main_ask));
         let mut out: Vec<String> = groups_in(&self.synonyms, &tokens)
             .into_iter()
-            .map(|g| g.token.clone())
+            .cloned()
             .collect();
         let mut sentence_start = true;
         for word in main_ask.split_whitespace() {
@@ -784,21 +779,24 @@ pub fn normalise(text: &str) -> String {
 
 /// Every term of every group as a sequence of analysed (stemmed) tokens, so
 /// that "pentests" meets "pentest" and "penetration testing" meets
-/// "penetration test".
-fn compile_synonyms(s: &Synonyms, analyzer: &TextAnalyzer) -> Vec<SynonymGroup> {
-    s.groups
-        .iter()
-        .enumerate()
-        .map(|(i, g)| SynonymGroup {
-            token: format!("qsyn{i}"),
-            phrases: g
-                .iter()
-                .map(|t| analyse(analyzer, &normalise(t)))
-                .filter(|p| !p.is_empty())
-                .collect(),
-        })
-        .filter(|g| !g.phrases.is_empty())
-        .collect()
+/// "penetration test"; indexed by first token for a single pass over a text.
+fn compile_synonyms(s: &Synonyms, analyzer: &TextAnalyzer) -> CompiledSynonyms {
+    let mut by_first: HashMap<String, Vec<(usize, Vec<String>)>> = HashMap::new();
+    let mut tokens = Vec::new();
+    for (i, g) in s.groups.iter().enumerate() {
+        tokens.push(format!("qsyn{i}"));
+        for phrase in g
+            .iter()
+            .map(|t| analyse(analyzer, &normalise(t)))
+            .filter(|p| !p.is_empty())
+        {
+            by_first
+                .entry(phrase[0].clone())
+                .or_default()
+                .push((i, phrase));
+        }
+    }
+    CompiledSynonyms { tokens, by_first }
 }
 
 /// Analysed tokens of a text, no synonyms.
@@ -812,26 +810,34 @@ fn analyse(analyzer: &TextAnalyzer, text: &str) -> Vec<String> {
     out
 }
 
-/// The groups one of whose phrases occurs in the token sequence.
-fn groups_in<'g>(groups: &'g [SynonymGroup], tokens: &[String]) -> Vec<&'g SynonymGroup> {
-    groups
-        .iter()
-        .filter(|g| {
-            g.phrases
-                .iter()
-                .any(|p| tokens.windows(p.len()).any(|w| w == p.as_slice()))
-        })
-        .collect()
+/// The tokens of the groups one of whose phrases occurs in the token sequence, in group order.
+fn groups_in<'g>(groups: &'g CompiledSynonyms, tokens: &[String]) -> Vec<&'g String> {
+    let mut found: Vec<usize> = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        for (g, phrase) in groups
+            .by_first
+            .get(t)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
+            if tokens[i..].starts_with(phrase) {
+                found.push(*g);
+            }
+        }
+    }
+    found.sort_unstable();
+    found.dedup();
+    found.into_iter().map(|g| &groups.tokens[g]).collect()
 }
 
 /// Appends a group token for each synonym group the text mentions, so that
 /// any spelling of a concept meets any other, on both sides.
-fn expand(groups: &[SynonymGroup], analyzer: &TextAnalyzer, text: &str) -> String {
+fn expand(groups: &CompiledSynonyms, analyzer: &TextAnalyzer, text: &str) -> String {
     let tokens = analyse(analyzer, text);
     let mut out = text.to_string();
-    for g in groups_in(groups, &tokens) {
+    for token in groups_in(groups, &tokens) {
         out.push(' ');
-        out.push_str(&g.token);
+        out.push_str(token);
     }
     out
 }

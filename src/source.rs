@@ -11,27 +11,45 @@ pub static DEFAULT_BANK: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/answer-bank
 pub static DEFAULT_MAPPINGS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/mappings");
 
 /// One text file and the name to use for it in messages.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SourceFile {
     pub name: String,
     pub text: String,
+    /// Byte offsets where lines start, computed on first use.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
     pub fn read(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("{}: cannot read the file", path.display()))?;
-        Ok(SourceFile {
-            name: path.display().to_string(),
-            text,
-        })
+        Ok(SourceFile::new(path.display().to_string(), text))
+    }
+
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        SourceFile {
+            name: name.into(),
+            text: text.into(),
+            line_starts: Default::default(),
+        }
     }
 
     /// 1-based line and column of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let before = &self.text[..offset.min(self.text.len())];
-        let line = before.matches('\n').count() + 1;
-        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        // A big bank has thousands of entries: find lines by binary search, not by rescanning.
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let offset = offset.min(self.text.len());
+        let line = starts.partition_point(|s| *s <= offset);
+        let start = starts[line - 1];
+        let col = self
+            .text
+            .get(start..offset)
+            .map_or(0, |l| l.chars().count())
+            + 1;
         (line, col)
     }
 
@@ -74,9 +92,11 @@ pub fn embedded_toml_files(dir: &Dir<'_>, label: &str) -> Vec<SourceFile> {
     let mut files: Vec<SourceFile> = dir
         .files()
         .filter(|f| f.path().extension().is_some_and(|x| x == "toml"))
-        .map(|f| SourceFile {
-            name: format!("{label}/{}", f.path().display()),
-            text: f.contents_utf8().unwrap_or_default().to_string(),
+        .map(|f| {
+            SourceFile::new(
+                format!("{label}/{}", f.path().display()),
+                f.contents_utf8().unwrap_or_default(),
+            )
         })
         .collect();
     files.sort_by(|a, b| a.name.cmp(&b.name));
@@ -85,9 +105,11 @@ pub fn embedded_toml_files(dir: &Dir<'_>, label: &str) -> Vec<SourceFile> {
 
 /// One named embedded mappings file, e.g. `scope.toml`.
 pub fn embedded_mapping(file: &str) -> Option<SourceFile> {
-    DEFAULT_MAPPINGS.get_file(file).map(|f| SourceFile {
-        name: format!("(built-in) mappings/{file}"),
-        text: f.contents_utf8().unwrap_or_default().to_string(),
+    DEFAULT_MAPPINGS.get_file(file).map(|f| {
+        SourceFile::new(
+            format!("(built-in) mappings/{file}"),
+            f.contents_utf8().unwrap_or_default(),
+        )
     })
 }
 
@@ -97,10 +119,7 @@ mod tests {
 
     #[test]
     fn line_and_column_are_one_based() {
-        let f = SourceFile {
-            name: "x.toml".into(),
-            text: "a = 1\nbb = 2\n".into(),
-        };
+        let f = SourceFile::new("x.toml", "a = 1\nbb = 2\n");
         assert_eq!(f.line_col(0), (1, 1));
         assert_eq!(f.line_col(6), (2, 1));
         assert_eq!(f.line_col(9), (2, 4));
@@ -114,10 +133,7 @@ mod tests {
         struct T {
             a: i64,
         }
-        let f = SourceFile {
-            name: "bank/x.toml".into(),
-            text: "a = 1\nb = 2\n".into(),
-        };
+        let f = SourceFile::new("bank/x.toml", "a = 1\nb = 2\n");
         let err = f.parse_toml::<T>().unwrap_err().to_string();
         assert!(
             err.starts_with("bank/x.toml:2:1: unknown field `b`"),

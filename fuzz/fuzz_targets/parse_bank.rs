@@ -12,7 +12,7 @@ static MAPPINGS: LazyLock<Mappings> = LazyLock::new(|| Mappings::builtin().expec
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
-        let file = SourceFile { name: "fuzz.toml".into(), text: text.to_string() };
+        let file = SourceFile::new("fuzz.toml", text.to_string());
         let _ = Bank::load(&[file], &MAPPINGS);
     }
 });

@@ -328,10 +328,10 @@ mod tests {
 
     #[test]
     fn a_bad_regex_names_file_line_and_column() {
-        let f = SourceFile {
-            name: "mappings/circles.toml".into(),
-            text: "[[rule]]\ncircle = \"legal\"\npattern = '(gdpr'\nweight = 1.0\n".into(),
-        };
+        let f = SourceFile::new(
+            "mappings/circles.toml",
+            "[[rule]]\ncircle = \"legal\"\npattern = '(gdpr'\nweight = 1.0\n",
+        );
         let err = compile_rules(&f).unwrap_err().to_string();
         assert!(
             err.starts_with("mappings/circles.toml:3:11: invalid regular expression"),
