@@ -24,17 +24,24 @@ pub struct Composed {
 }
 
 static ASKS_CERTIFICATION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(certif\w*|iso(/iec)?\s?27001|27001|isms|accredit\w*|certificate)\b")
-        .expect("valid regex")
+    crate::text::static_regex(
+        r"(?i)\b(certif\w*|iso(/iec)?\s?27001|27001|isms|accredit\w*|certificate)\b",
+    )
 });
 static ASKS_COVERAGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(cover\w*|scope|include[sd]?|apply|applies|extend\w*|inherit\w*|encompass\w*|span\w*)\b").expect("valid regex")
+    crate::text::static_regex(
+        r"(?i)\b(cover\w*|scope|include[sd]?|apply|applies|extend\w*|inherit\w*|encompass\w*|span\w*)\b",
+    )
 });
 static ASKS_LEGAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(gdpr|hipaa|ccpa|law|laws|legal(ly)?|regulat\w*|statut\w*|compliant with|compliance with|nis ?2|dora)\b").expect("valid regex")
+    crate::text::static_regex(
+        r"(?i)\b(gdpr|hipaa|ccpa|law|laws|legal(ly)?|regulat\w*|statut\w*|compliant with|compliance with|nis ?2|dora)\b",
+    )
 });
 static ASKS_PRODUCT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(product|software|source code|code|application|app|platform)\b.{0,40}\b(certified|certificate|certification)\b|\b(certified|certification)\b.{0,40}\b(product|software|source code|code|application)\b").expect("valid regex")
+    crate::text::static_regex(
+        r"(?i)\b(product|software|source code|code|application|app|platform)\b.{0,40}\b(certified|certificate|certification)\b|\b(certified|certification)\b.{0,40}\b(product|software|source code|code|application)\b",
+    )
 });
 
 /// Fills `{placeholder}`s; unknown ones stay as written so a typo is visible.

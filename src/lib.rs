@@ -15,4 +15,5 @@ pub mod matching;
 pub mod model;
 pub mod pipeline;
 pub mod source;
+pub mod text;
 pub mod write;

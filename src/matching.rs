@@ -13,6 +13,7 @@ use crate::mappings::{Mappings, Synonyms, Thresholds};
 use crate::model::Status;
 use anyhow::{Context, Result};
 use regex::Regex;
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::LazyLock;
 use tantivy::collector::TopDocs;
@@ -28,6 +29,8 @@ use tantivy::{Index, IndexReader, TantivyDocument, Term};
 const ANALYZER: &str = "qfill";
 /// Candidates taken from retrieval into re-ranking.
 const RERANK_DEPTH: usize = 8;
+/// Documents fetched per wanted entry: an entry has a document per question variant.
+const HITS_PER_ENTRY: usize = 4;
 /// Alternatives reported per question.
 const ALTERNATIVES: usize = 3;
 /// Weight of the answer text next to the question variants in retrieval.
@@ -106,7 +109,7 @@ pub struct Matcher {
     /// Tags and id words per entry: the curator's own keywords.
     keywords: Vec<Terms>,
     answers: Vec<Terms>,
-    idf: HashMap<String, f64>,
+    idf: FxHashMap<String, f64>,
     max_idf: f64,
     /// Analysed words of every synonym term.
     synonym_words: HashSet<String>,
@@ -170,7 +173,7 @@ impl Matcher {
             variants: Vec::new(),
             keywords: Vec::new(),
             answers: Vec::new(),
-            idf: HashMap::new(),
+            idf: FxHashMap::default(),
             max_idf: 1.0,
             synonym_words: HashSet::new(),
             thresholds: mappings.thresholds,
@@ -256,7 +259,10 @@ impl Matcher {
 
     /// Retrieval only: entries by BM25 score, best first, ties by bank order.
     pub fn retrieve(&self, question: &str, limit: usize) -> Vec<(usize, f32)> {
-        let terms = self.question_terms(question);
+        self.retrieve_terms(&self.question_terms(question), limit)
+    }
+
+    fn retrieve_terms(&self, terms: &Terms, limit: usize) -> Vec<(usize, f32)> {
         if terms.weights.is_empty() {
             return Vec::new();
         }
@@ -279,8 +285,10 @@ impl Matcher {
         }
         let query = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
-        let Ok(hits) = searcher.search(&query, &TopDocs::with_limit(limit * 6).order_by_score())
-        else {
+        let Ok(hits) = searcher.search(
+            &query,
+            &TopDocs::with_limit(limit * HITS_PER_ENTRY).order_by_score(),
+        ) else {
             return Vec::new();
         };
         let mut best: HashMap<usize, f32> = HashMap::new();
@@ -310,7 +318,7 @@ impl Matcher {
         let (main, _) = main_ask(question);
         let q_text = normalise(&main).to_lowercase();
         let key_objects = self.key_objects(&main);
-        let retrieved = self.retrieve(question, RERANK_DEPTH.max(n));
+        let retrieved = self.retrieve_terms(&q_terms, RERANK_DEPTH.max(n));
         let top = retrieved.first().map_or(1.0, |r| r.1.max(f32::EPSILON));
         let mut candidates: Vec<Candidate> = retrieved
             .into_iter()
@@ -515,7 +523,7 @@ fn idf_table(
     variants: &[Vec<(Terms, String)>],
     answers: &[Terms],
     keywords: &[Terms],
-) -> HashMap<String, f64> {
+) -> FxHashMap<String, f64> {
     let mut df: HashMap<String, usize> = HashMap::new();
     for ((vs, a), k) in variants.iter().zip(answers).zip(keywords) {
         let mut seen: HashSet<&String> = HashSet::new();
@@ -681,20 +689,21 @@ const STOP_WORDS: &[&str] = &[
 
 static NUMBERING: LazyLock<Regex> = LazyLock::new(|| {
     // "Q17:", "3.2", "(4)", "a)", "AC-01", "TPRM-2:" before the question itself.
-    Regex::new(
+    crate::text::static_regex(
         r"(?i)^\s*(q(uestion)?\s*\d+[a-z]?\s*[:.)\-]|\(?\d+(\.\d+)*[a-z]?\)|\d+(\.\d+)*[a-z]?\s*[:.)\-]?\s|[a-z]{1,6}([-.]\d+)+[a-z]?\s*[:.)]?\s|[a-z]\)\s)\s*",
     )
-    .expect("valid regex")
 });
 
 static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(please\s+)?(describe|explain|provide( details( of| on| about)?)?|confirm( that| whether)?|indicate( whether| if)?|state( whether| if)?|specify|outline|detail|tell us|let us know|can you (confirm|describe|explain|tell us)( whether| if| that)?)\b[:,]?\s*")
-        .expect("valid regex")
+    crate::text::static_regex(
+        r"(?i)^\s*(please\s+)?(describe|explain|provide( details( of| on| about)?)?|confirm( that| whether)?|indicate( whether| if)?|state( whether| if)?|specify|outline|detail|tell us|let us know|can you (confirm|describe|explain|tell us)( whether| if| that)?)\b[:,]?\s*",
+    )
 });
 
 static FOLLOW_UP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(^|[.?;:]\s+|,\s*(and\s+)?)(if (yes|so|not|no|applicable|available|any)\b|where applicable|please (provide|describe|explain|attach|list|share|include|specify)|provide (details|evidence|a copy|examples?)|explain\b|describe\b|attach\b|include\b)")
-        .expect("valid regex")
+    crate::text::static_regex(
+        r"(?i)(^|[.?;:]\s+|,\s*(and\s+)?)(if (yes|so|not|no|applicable|available|any)\b|where applicable|please (provide|describe|explain|attach|list|share|include|specify)|provide (details|evidence|a copy|examples?)|explain\b|describe\b|attach\b|include\b)",
+    )
 });
 
 /// Splits a question into its main ask and its follow-up clauses.
@@ -717,7 +726,7 @@ static SPELLING: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
         (r"(?i)\b(\w+[aeiou])ll(ed|ing|er)\b", "${1}l${2}"),
     ]
     .into_iter()
-    .map(|(p, r)| (Regex::new(p).expect("valid regex"), r))
+    .map(|(p, r)| (crate::text::static_regex(p), r))
     .collect()
 });
 

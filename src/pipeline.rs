@@ -65,8 +65,10 @@ pub fn run(
     matcher: &Matcher,
     opts: Options,
 ) -> Vec<Outcome> {
+    // Questions are independent: match them on every core.
+    use rayon::prelude::*;
     questions
-        .iter()
+        .par_iter()
         .map(|q| answer_one(q, bank, mappings, matcher, opts))
         .collect()
 }

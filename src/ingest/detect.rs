@@ -225,20 +225,21 @@ fn header_score(sheet: &Sheet, row: u32) -> u32 {
 }
 
 static INTERROGATIVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    crate::text::static_regex(
         r"(?i)^(\W*\d+[\.\)]?\s*)?(do|does|did|is|are|was|were|has|have|had|can|could|will|would|should|shall|may|must|how|what|which|who|whom|whose|where|when|why|describe|explain|provide|list|please|state|confirm|indicate|specify|detail|outline|identify|attach|share|upload|give|tell|summari[sz]e|select|name|define|¿|se|existe|dispone|tiene|cuenta|realiza|están|está|hay|cómo|qué|cuál)\b",
     )
-    .expect("valid regex")
 });
 
 static FOOTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(end of (the )?(standard|table|questionnaire|document|section|survey)|end table data|©|\(c\)\s|copyright\b|all rights reserved)")
-        .expect("valid regex")
+    crate::text::static_regex(
+        r"(?i)^(end of (the )?(standard|table|questionnaire|document|section|survey)|end table data|©|\(c\)\s|copyright\b|all rights reserved)",
+    )
 });
 
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(vendor|product|company|supplier|contact)( contact)? (name|title|email|phone( number)?)$|^(mm|dd|yyyy)[/\-.](mm|dd|yyyy)[/\-.](mm|dd|yyyy)$|^\d{3}-\d{3}-\d{4}$|^https?://(www\.)?(vendor|example|company)\.|^(select|choose)( an?)?( item| option| one| answer)?\.*$|^please (select|choose|enter)|^enter (text|answer|response)|^click (here|to)|^\[.*\]$|^<.*>$|^(tbd|tbc|xxx+|\.\.\.|-+)$")
-        .expect("valid regex")
+    crate::text::static_regex(
+        r"(?i)^(vendor|product|company|supplier|contact)( contact)? (name|title|email|phone( number)?)$|^(mm|dd|yyyy)[/\-.](mm|dd|yyyy)[/\-.](mm|dd|yyyy)$|^\d{3}-\d{3}-\d{4}$|^https?://(www\.)?(vendor|example|company)\.|^(select|choose)( an?)?( item| option| one| answer)?\.*$|^please (select|choose|enter)|^enter (text|answer|response)|^click (here|to)|^\[.*\]$|^<.*>$|^(tbd|tbc|xxx+|\.\.\.|-+)$",
+    )
 });
 
 /// Text already in an answer cell that a template put there, not a real answer.
@@ -498,13 +499,15 @@ fn first_free_col(
 /// Sheets that hold instructions, reference data or the buyer's own analysis,
 /// not questions for the vendor. Naming a sheet with --sheet reads it anyway.
 static SKIP_SHEET: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(instructions?|cover|introduction|read ?me|guidance|glossary|definitions?|scoring|summary|about|overview|change ?log|version history|guiding principles|attribution|licen[cs]e|roadmap|analyst|institution evaluation|high-risk evaluation|report|crosswalk|reference|acknowledge?ments?|mappings?|lists?|lookups?|values|dropdowns?|backend|scorecard)\b")
-        .expect("valid regex")
+    crate::text::static_regex(
+        r"(?i)\b(instructions?|cover|introduction|read ?me|guidance|glossary|definitions?|scoring|summary|about|overview|change ?log|version history|guiding principles|attribution|licen[cs]e|roadmap|analyst|institution evaluation|high-risk evaluation|report|crosswalk|reference|acknowledge?ments?|mappings?|lists?|lookups?|values|dropdowns?|backend|scorecard)\b",
+    )
 });
 
 static ID_LIKE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[A-Za-z&]{0,8}[- .]?\d+([.\-]\d+)*[a-z]?$|^[A-Z]{1,6}(-[A-Z0-9]{1,6})+$")
-        .expect("valid regex")
+    crate::text::static_regex(
+        r"^[A-Za-z&]{0,8}[- .]?\d+([.\-]\d+)*[a-z]?$|^[A-Z]{1,6}(-[A-Z0-9]{1,6})+$",
+    )
 });
 
 /// A column (often hidden) whose cells beside the questions read like ids.
@@ -642,7 +645,7 @@ fn question_rows(
 }
 
 static CODE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[A-Z][A-Z0-9_]{1,9}$").expect("valid regex"));
+    LazyLock::new(|| crate::text::static_regex(r"^[A-Z][A-Z0-9_]{1,9}$"));
 
 /// Answer cells that all hold one of a few upper-case codes (`TXT`, `YNANA`,
 /// `RESP01`) name the answer type of a template, not an answer.

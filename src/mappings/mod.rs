@@ -289,7 +289,7 @@ fn compile_rules(file: &SourceFile) -> Result<Vec<Rule>> {
         .enumerate()
         .map(|(i, r)| {
             let span = r.pattern.span();
-            let pattern = Regex::new(r.pattern.get_ref()).map_err(|e| {
+            let pattern = crate::text::regex(r.pattern.get_ref()).map_err(|e| {
                 let first = e
                     .to_string()
                     .lines()
