@@ -89,15 +89,8 @@ pub struct BatchArgs {
     /// Join the backlog reports in these folders into one (in --out-dir)
     #[arg(long, value_name = "DIR", num_args = 1.., conflicts_with = "paths")]
     pub merge_reports: Vec<PathBuf>,
-    /// Who receives the filled workbooks
-    #[arg(long, value_enum, default_value_t = Audience::Public)]
-    pub audience: Audience,
-    /// Also write `review` suggestions into the filled workbooks
-    #[arg(long)]
-    pub include_review: bool,
-    /// Replace answers already present in the questionnaires
-    #[arg(long)]
-    pub overwrite: bool,
+    #[command(flatten)]
+    pub answers: AnswerArgs,
     #[command(flatten)]
     pub bank: BankArgs,
     #[command(flatten)]
@@ -156,6 +149,20 @@ pub struct LayoutArgs {
     pub comment_col: Option<String>,
 }
 
+/// What goes into the buyer's workbook.
+#[derive(Args, Debug, Clone)]
+pub struct AnswerArgs {
+    /// Who receives the filled workbook; `public` withholds NDA entries and SoA justifications
+    #[arg(long, value_enum, default_value_t = Audience::Public)]
+    pub audience: Audience,
+    /// Also write `review` suggestions into the filled workbook
+    #[arg(long)]
+    pub include_review: bool,
+    /// Replace answers already present in the questionnaire
+    #[arg(long)]
+    pub overwrite: bool,
+}
+
 /// Size limits for untrusted workbooks.
 #[derive(Args, Debug, Clone)]
 pub struct LimitArgs {
@@ -190,15 +197,8 @@ pub struct FillArgs {
     /// Also write the per-question results as JSON to PATH
     #[arg(long, value_name = "PATH")]
     pub json: Option<PathBuf>,
-    /// Who receives the filled workbook; `public` withholds NDA entries and SoA justifications
-    #[arg(long, value_enum, default_value_t = Audience::Public)]
-    pub audience: Audience,
-    /// Also write `review` suggestions into the filled workbook
-    #[arg(long)]
-    pub include_review: bool,
-    /// Replace answers already present in the questionnaire
-    #[arg(long)]
-    pub overwrite: bool,
+    #[command(flatten)]
+    pub answers: AnswerArgs,
     /// Replace output files that already exist
     #[arg(long)]
     pub force: bool,

@@ -222,6 +222,19 @@ fn a_cell_a_million_rows_down_is_refused() {
         .success();
 }
 
+/// Fills `input` with the bank in `bank`, outputs into `out`, expecting success.
+fn fill_with_bank(input: &Path, bank: &Path, out: &Path) {
+    qfill()
+        .arg("fill")
+        .arg(input)
+        .arg("--bank")
+        .arg(bank)
+        .arg("-o")
+        .arg(out)
+        .assert()
+        .success();
+}
+
 /// A questionnaire whose cells try to be formulas, and a bank whose answer does too.
 fn formula_case(dir: &Path) -> (PathBuf, PathBuf) {
     let input = xlsx(dir, "formulas.xlsx", |wb| {
@@ -257,15 +270,7 @@ fn formula_like_text_is_written_as_text() {
     let dir = tempfile::tempdir().unwrap();
     let (input, bank) = formula_case(dir.path());
     let out = dir.path().join("out");
-    qfill()
-        .arg("fill")
-        .arg(&input)
-        .arg("--bank")
-        .arg(&bank)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
+    fill_with_bank(&input, &bank, &out);
     for name in ["formulas.filled.xlsx", "formulas.review.xlsx"] {
         let file = std::fs::File::open(out.join(name)).unwrap();
         let mut zip = zip::ZipArchive::new(file).unwrap();
@@ -300,15 +305,7 @@ fn formula_like_text_is_neutralised_in_csv() {
         b"Question,Answer\nDo you log administrator actions in the audit trail?,\n",
     );
     let out = dir.path().join("out");
-    qfill()
-        .arg("fill")
-        .arg(&input)
-        .arg("--bank")
-        .arg(&bank)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
+    fill_with_bank(&input, &bank, &out);
     let text = std::fs::read_to_string(out.join("q.filled.csv")).unwrap();
     assert!(text.contains("'+cmd|"), "{text}");
 }
@@ -367,15 +364,7 @@ fn unicode_survives_a_fill() {
             .unwrap();
     });
     let out = dir.path().join("out");
-    qfill()
-        .arg("fill")
-        .arg(&input)
-        .arg("--bank")
-        .arg(&bank)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
+    fill_with_bank(&input, &bank, &out);
     let mut wb: calamine::Xlsx<_> = calamine::open_workbook(out.join("u.filled.xlsx")).unwrap();
     let r = calamine::Reader::worksheet_range(&mut wb, "Fragen 質問").unwrap();
     assert_eq!(

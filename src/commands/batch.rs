@@ -74,9 +74,9 @@ pub fn run(args: &BatchArgs) -> Result<bool> {
     let loaded = load(&args.bank)?;
     let bank_time = bank_modified(args.bank.bank.as_deref());
     let opts = FillOptions {
-        audience: args.audience,
-        include_review: args.include_review,
-        overwrite: args.overwrite,
+        audience: args.answers.audience,
+        include_review: args.answers.include_review,
+        overwrite: args.answers.overwrite,
         force: true,
         overrides: overrides(&args.layout)?,
         limits: args.limits.limits(),

@@ -38,9 +38,9 @@ pub struct Filled {
 
 pub fn run(args: &FillArgs) -> Result<()> {
     let opts = FillOptions {
-        audience: args.audience,
-        include_review: args.include_review,
-        overwrite: args.overwrite,
+        audience: args.answers.audience,
+        include_review: args.answers.include_review,
+        overwrite: args.answers.overwrite,
         force: args.force,
         overrides: overrides(&args.layout)?,
         limits: args.limits.limits(),
