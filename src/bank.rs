@@ -80,33 +80,57 @@ pub struct Bank {
 impl Bank {
     /// Parses and validates every file; the first problem is reported with its place.
     pub fn load(files: &[SourceFile], mappings: &Mappings) -> Result<Bank> {
+        let (bank, problems) = Bank::load_all(files, mappings);
+        if let Some(first) = problems.into_iter().next() {
+            bail!(first);
+        }
+        if bank.entries.is_empty() {
+            bail!(
+                "the answer bank has no [[entry]] tables; run `qfill init DIR` for a starter bank"
+            );
+        }
+        Ok(bank)
+    }
+
+    /// Every entry that is valid, and every problem (`file:line:col: what`),
+    /// so that a linter can report them all at once. A file that does not
+    /// parse contributes its first problem and no entries.
+    pub fn load_all(files: &[SourceFile], mappings: &Mappings) -> (Bank, Vec<String>) {
         let mut entries = Vec::new();
+        let mut problems = Vec::new();
         let mut seen: HashMap<String, Origin> = HashMap::new();
         let mut hasher = Sha256::new();
         for file in files {
             hasher.update(file.name.rsplit('/').next().unwrap_or("").as_bytes());
             hasher.update(file.text.as_bytes());
-            let raw: RawFile = file.parse_toml()?;
+            let raw: RawFile = match file.parse_toml() {
+                Ok(raw) => raw,
+                Err(e) => {
+                    problems.push(e.to_string());
+                    continue;
+                }
+            };
             for r in raw.entry {
-                let entry = validate(file, r, mappings)?;
+                let entry = match validate(file, r, mappings) {
+                    Ok(entry) => entry,
+                    Err(e) => {
+                        problems.push(e.to_string());
+                        continue;
+                    }
+                };
                 if let Some(first) = seen.get(&entry.id) {
-                    bail!(
+                    problems.push(format!(
                         "{}: duplicate entry id `{}` (first defined at {first}); give each entry its own id",
-                        entry.origin,
-                        entry.id
-                    );
+                        entry.origin, entry.id
+                    ));
+                    continue;
                 }
                 seen.insert(entry.id.clone(), entry.origin.clone());
                 entries.push(entry);
             }
         }
-        if entries.is_empty() {
-            bail!(
-                "the answer bank has no [[entry]] tables; run `qfill init DIR` for a starter bank"
-            );
-        }
         let version = hex(&hasher.finalize())[..16].to_string();
-        Ok(Bank { entries, version })
+        (Bank { entries, version }, problems)
     }
 }
 

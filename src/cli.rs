@@ -40,6 +40,40 @@ pub enum Command {
     /// Fill many questionnaires at once, in parallel, with a backlog report
     #[command(after_help = BATCH_EXAMPLES)]
     Batch(BatchArgs),
+    /// Curate the answer bank
+    #[command(subcommand)]
+    Bank(BankCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BankCommand {
+    /// Check the bank: schema, duplicates, contradictions, SoA claims, over-claims about
+    /// certification, confidentiality leaks, stale entries, missing owners
+    #[command(
+        after_help = "Examples:\n  qfill bank lint\n  qfill bank lint answer-bank --mappings mappings --deny-warnings\n  qfill bank lint --json --max-age 548"
+    )]
+    Lint(LintArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct LintArgs {
+    /// Bank folder (default: ./answer-bank if present, else the built-in bank)
+    pub dir: Option<PathBuf>,
+    /// Mappings folder (default: ./mappings if present, else built-in)
+    #[arg(long, value_name = "DIR")]
+    pub mappings: Option<PathBuf>,
+    /// Entries reviewed longer ago than this many days are stale
+    #[arg(long, value_name = "DAYS", default_value_t = 365)]
+    pub max_age: i64,
+    /// The date to measure staleness from (default: today), for reproducible runs
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<jiff::civil::Date>,
+    /// Exit 1 on warnings too
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
 }
 
 const BATCH_EXAMPLES: &str = "\

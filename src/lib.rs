@@ -10,6 +10,7 @@ pub mod commands;
 pub mod compose;
 pub mod evaluate;
 pub mod ingest;
+pub mod lint;
 pub mod mappings;
 pub mod matching;
 pub mod model;

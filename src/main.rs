@@ -15,6 +15,8 @@ fn main() -> ExitCode {
         cli::Command::Eval(a) => commands::eval::run(a),
         // Some files failed: the others are done, the status says so.
         cli::Command::Batch(a) => commands::batch::run(a),
+        // Lint findings are a result: exit 1 without "error:" when there are errors.
+        cli::Command::Bank(c) => commands::bank::run(c),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -424,9 +424,9 @@ impl Matcher {
             .filter(|t| place(t) == 0.0)
             .map(|t| (t.clone(), self.idf_of(t) / self.max_idf))
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
-        let variant = variants
+        let f1s: Vec<f64> = variants
             .iter()
-            .map(|(v, v_text)| {
+            .map(|(v, _)| {
                 let shared: f64 = q
                     .weights
                     .iter()
@@ -436,13 +436,20 @@ impl Matcher {
                 let v_mass: f64 = v.weights.iter().map(|(t, w)| w * self.idf_of(t)).sum();
                 let cov_q = shared / q_mass;
                 let cov_v = if v_mass > 0.0 { shared / v_mass } else { 0.0 };
-                let f1 = if shared > 0.0 {
+                if shared > 0.0 {
                     2.0 * cov_q * cov_v / (cov_q + cov_v)
                 } else {
                     0.0
-                };
-                0.75 * f1 + 0.25 * strsim::sorensen_dice(q_text, v_text)
+                }
             })
+            .collect();
+        // String similarity (the costly part) only for the variants that share the most terms.
+        let top = f1s.iter().copied().fold(0.0, f64::max);
+        let variant = variants
+            .iter()
+            .zip(&f1s)
+            .filter(|(_, f1)| **f1 >= top - 0.1)
+            .map(|((_, v_text), f1)| 0.75 * f1 + 0.25 * strsim::sorensen_dice(q_text, v_text))
             .fold(0.0, f64::max);
         Evidence {
             covered: covered.min(1.0),

@@ -1,5 +1,6 @@
 //! One module per subcommand, plus what they share: loading the bank.
 
+pub mod bank;
 pub mod batch;
 pub mod eval;
 pub mod fill;
