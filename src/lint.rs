@@ -484,7 +484,7 @@ mod tests {
             "",
         );
         assert!(check(&soa).iter().any(|f| f.rule == "leak"));
-        assert!(!check(&format!("{nda}")).iter().any(|f| f.rule == "leak"));
+        assert!(!check(&nda).iter().any(|f| f.rule == "leak"));
     }
 
     #[test]
