@@ -53,6 +53,70 @@ pub enum BankCommand {
         after_help = "Examples:\n  qfill bank lint\n  qfill bank lint answer-bank --mappings mappings --deny-warnings\n  qfill bank lint --json --max-age 548"
     )]
     Lint(LintArgs),
+    /// What the bank covers: applicable SoA controls no entry evidences; entries per
+    /// circle, Annex A theme and owner; staleness by owner
+    #[command(
+        after_help = "Examples:\n  qfill bank coverage\n  qfill bank coverage answer-bank --json\n  qfill bank coverage --xlsx coverage.xlsx"
+    )]
+    Coverage(CoverageArgs),
+    /// Write the bank as one spreadsheet for reviewers who do not use git
+    #[command(after_help = "Example:\n  qfill bank export answer-bank -o bank.xlsx")]
+    Export(ExportArgs),
+    /// Turn an exported (and edited) spreadsheet back into bank TOML files
+    #[command(after_help = "Example:\n  qfill bank import bank.xlsx -o answer-bank --force")]
+    Import(ImportArgs),
+}
+
+/// Which bank and mappings a `bank` subcommand reads.
+#[derive(Args, Debug, Clone)]
+pub struct BankDirArgs {
+    /// Bank folder (default: ./answer-bank if present, else the built-in bank)
+    pub dir: Option<PathBuf>,
+    /// Mappings folder (default: ./mappings if present, else built-in)
+    #[arg(long, value_name = "DIR")]
+    pub mappings: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct CoverageArgs {
+    #[command(flatten)]
+    pub source: BankDirArgs,
+    /// Entries reviewed longer ago than this many days count as stale
+    #[arg(long, value_name = "DAYS", default_value_t = 365)]
+    pub max_age: i64,
+    /// The date to measure staleness from (default: today)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<jiff::civil::Date>,
+    /// Also write the report as a workbook
+    #[arg(long, value_name = "PATH")]
+    pub xlsx: Option<PathBuf>,
+    /// Print JSON instead of tables
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub source: BankDirArgs,
+    /// The workbook to write
+    #[arg(short, long, value_name = "PATH")]
+    pub out: PathBuf,
+    /// Replace the workbook if it exists
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// A workbook written by `qfill bank export` (and edited)
+    pub input: PathBuf,
+    /// The bank folder to write the TOML files into
+    #[arg(short, long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Replace TOML files that exist
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Args, Debug)]

@@ -8,6 +8,7 @@ pub mod classify;
 pub mod cli;
 pub mod commands;
 pub mod compose;
+pub mod curation;
 pub mod evaluate;
 pub mod ingest;
 pub mod lint;

@@ -90,3 +90,103 @@ fn problems_are_reported_with_places_and_exit_1() {
         .assert()
         .code(1);
 }
+
+#[test]
+fn export_import_round_trip_through_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let xlsx = dir.path().join("bank.xlsx");
+    qfill()
+        .args(["bank", "export", &format!("{root}/answer-bank"), "-o"])
+        .arg(&xlsx)
+        .assert()
+        .success();
+    // Reviewers get dropdowns for circle and visibility.
+    let mut z = zip::ZipArchive::new(std::fs::File::open(&xlsx).unwrap()).unwrap();
+    let mut sheet = String::new();
+    std::io::Read::read_to_string(
+        &mut z.by_name("xl/worksheets/sheet1.xml").unwrap(),
+        &mut sheet,
+    )
+    .unwrap();
+    assert!(sheet.contains("\"legal,isms,product\"") && sheet.contains("\"public,nda\""));
+    let out = dir.path().join("bank");
+    qfill()
+        .args(["bank", "import"])
+        .arg(&xlsx)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(out.join("certification.toml").exists());
+    qfill()
+        .args(["bank", "lint"])
+        .arg(&out)
+        .args([
+            "--mappings",
+            &format!("{root}/mappings"),
+            "--today",
+            "2026-11-24",
+            "--deny-warnings",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("94 entries: 0 errors, 0 warnings"));
+    // Importing over existing files needs --force.
+    qfill()
+        .args(["bank", "import"])
+        .arg(&xlsx)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--force"));
+}
+
+#[test]
+fn coverage_reports_uncovered_controls_as_table_json_and_xlsx() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let report = dir.path().join("coverage.xlsx");
+    let out = qfill()
+        .args([
+            "bank",
+            "coverage",
+            &format!("{root}/answer-bank"),
+            "--mappings",
+            &format!("{root}/mappings"),
+        ])
+        .args(["--today", "2026-11-24", "--json", "--xlsx"])
+        .arg(&report)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let j: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(j["entries"], 94);
+    assert!(
+        j["uncovered_controls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == "A.5.5")
+    );
+    assert!(j["by_owner"]["security"]["entries"].as_u64().unwrap() > 0);
+    assert!(report.exists());
+    qfill()
+        .args([
+            "bank",
+            "coverage",
+            &format!("{root}/answer-bank"),
+            "--mappings",
+            &format!("{root}/mappings"),
+            "--today",
+            "2026-11-24",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "applicable SoA controls no entry evidences",
+        ));
+}

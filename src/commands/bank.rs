@@ -1,11 +1,14 @@
 //! `qfill bank ...`: curating the answer bank.
 
 use crate::bank::Bank;
-use crate::cli::{BankCommand, LintArgs};
+use crate::cli::{BankCommand, CoverageArgs, ExportArgs, ImportArgs, LintArgs};
+use crate::curation::{coverage, coverage_xlsx, export_xlsx, import_xlsx};
 use crate::lint::{Finding, Options, Severity, lint};
 use crate::mappings::Mappings;
 use crate::matching::Matcher;
+use crate::source::SourceFile;
 use crate::source::{DEFAULT_BANK, embedded_toml_files, toml_files_in};
+use crate::write::{Output, write_all, write_atomic};
 use anyhow::Result;
 use serde::Serialize;
 use std::path::Path;
@@ -13,7 +16,117 @@ use std::path::Path;
 pub fn run(cmd: &BankCommand) -> Result<bool> {
     match cmd {
         BankCommand::Lint(args) => run_lint(args),
+        BankCommand::Coverage(args) => run_coverage(args).map(|()| true),
+        BankCommand::Export(args) => run_export(args).map(|()| true),
+        BankCommand::Import(args) => run_import(args).map(|()| true),
     }
+}
+
+/// The bank files and mappings a `bank` subcommand works on.
+fn sources(dir: Option<&Path>, mappings: Option<&Path>) -> Result<(Vec<SourceFile>, Mappings)> {
+    let mappings = match mappings {
+        Some(dir) => Mappings::load(dir)?,
+        None if Path::new("mappings").is_dir() => Mappings::load(Path::new("mappings"))?,
+        None => Mappings::builtin()?,
+    };
+    let files = match dir {
+        Some(dir) => toml_files_in(dir)?,
+        None if Path::new("answer-bank").is_dir() => toml_files_in(Path::new("answer-bank"))?,
+        None => embedded_toml_files(&DEFAULT_BANK, "(built-in) answer-bank"),
+    };
+    Ok((files, mappings))
+}
+
+fn today(fixed: Option<jiff::civil::Date>) -> jiff::civil::Date {
+    fixed.unwrap_or_else(|| jiff::ZonedDateTime::now().date())
+}
+
+fn run_coverage(args: &CoverageArgs) -> Result<()> {
+    let (files, mappings) = sources(args.source.dir.as_deref(), args.source.mappings.as_deref())?;
+    let bank = Bank::load(&files, &mappings)?;
+    let c = coverage(&bank, &mappings, today(args.today), args.max_age);
+    if let Some(path) = &args.xlsx {
+        write_atomic(path, &coverage_xlsx(&c)?)?;
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&c)?);
+        return Ok(());
+    }
+    println!("{} entries", c.entries);
+    println!();
+    println!(
+        "applicable SoA controls no entry evidences ({}):",
+        c.uncovered_controls.len()
+    );
+    for u in &c.uncovered_controls {
+        println!("  {:<7} {}", u.id.to_string(), u.title);
+    }
+    for (name, map) in [("circle", &c.by_circle), ("Annex A theme", &c.by_theme)] {
+        println!();
+        println!("entries by {name}:");
+        for (k, n) in map {
+            println!("  {k:<15} {n:>4}");
+        }
+    }
+    println!();
+    println!(
+        "entries by owner (stale = reviewed more than {} days ago, or never):",
+        args.max_age
+    );
+    for (owner, s) in &c.by_owner {
+        println!(
+            "  {owner:<15} {:>4} entries, {:>3} stale, oldest review {}",
+            s.entries,
+            s.stale,
+            s.oldest_review.as_deref().unwrap_or("-")
+        );
+    }
+    Ok(())
+}
+
+fn run_export(args: &ExportArgs) -> Result<()> {
+    let (files, mappings) = sources(args.source.dir.as_deref(), args.source.mappings.as_deref())?;
+    let bank = Bank::load(&files, &mappings)?;
+    let output = Output {
+        path: args.out.clone(),
+        bytes: export_xlsx(&bank)?,
+    };
+    write_all(std::slice::from_ref(&output), Path::new(""), args.force)?;
+    eprintln!(
+        "wrote {} entries to {}",
+        bank.entries.len(),
+        args.out.display()
+    );
+    Ok(())
+}
+
+fn run_import(args: &ImportArgs) -> Result<()> {
+    let bytes = std::fs::read(&args.input)
+        .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", args.input.display()))?;
+    let files =
+        import_xlsx(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", args.input.display()))?;
+    // Check the result loads as a bank before anything is written.
+    let sources: Vec<SourceFile> = files
+        .iter()
+        .map(|(n, t)| SourceFile::new(n.clone(), t.clone()))
+        .collect();
+    let (_, mappings) = self::sources(None, None)?;
+    Bank::load(&sources, &mappings).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: the imported bank is not valid: {e}",
+            args.input.display()
+        )
+    })?;
+    let outputs: Vec<Output> = files
+        .iter()
+        .map(|(name, text)| Output {
+            path: args.out.join(name),
+            bytes: text.clone().into_bytes(),
+        })
+        .collect();
+    write_all(&outputs, &args.input, args.force)?;
+    eprintln!("wrote {} files to {}", outputs.len(), args.out.display());
+    Ok(())
 }
 
 #[derive(Serialize)]
@@ -24,16 +137,7 @@ struct Report<'a> {
 }
 
 fn run_lint(args: &LintArgs) -> Result<bool> {
-    let mappings = match &args.mappings {
-        Some(dir) => Mappings::load(dir)?,
-        None if Path::new("mappings").is_dir() => Mappings::load(Path::new("mappings"))?,
-        None => Mappings::builtin()?,
-    };
-    let files = match &args.dir {
-        Some(dir) => toml_files_in(dir)?,
-        None if Path::new("answer-bank").is_dir() => toml_files_in(Path::new("answer-bank"))?,
-        None => embedded_toml_files(&DEFAULT_BANK, "(built-in) answer-bank"),
-    };
+    let (files, mappings) = sources(args.dir.as_deref(), args.mappings.as_deref())?;
     let (bank, problems) = Bank::load_all(&files, &mappings);
     let mut findings: Vec<Finding> = problems
         .into_iter()
