@@ -62,6 +62,11 @@ pub enum BankCommand {
     /// Write the bank as one spreadsheet for reviewers who do not use git
     #[command(after_help = "Example:\n  qfill bank export answer-bank -o bank.xlsx")]
     Export(ExportArgs),
+    /// Propose bank entries from a questionnaire you already answered (a completed CAIQ, a HECVAT)
+    #[command(
+        after_help = "Proposals go to answer-bank/proposed/NAME.toml (never into approved entries);\nquestions close to an existing entry are proposed as new variants of it.\n\nExample:\n  qfill bank harvest CAIQ-completed.xlsx\n  qfill bank harvest hecvat-2025.xlsx -o proposals.toml"
+    )]
+    Harvest(HarvestArgs),
     /// Turn an exported (and edited) spreadsheet back into bank TOML files
     #[command(after_help = "Example:\n  qfill bank import bank.xlsx -o answer-bank --force")]
     Import(ImportArgs),
@@ -93,6 +98,22 @@ pub struct CoverageArgs {
     /// Print JSON instead of tables
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct HarvestArgs {
+    /// A questionnaire with answers in it
+    pub input: PathBuf,
+    /// Where the proposals go (default: answer-bank/proposed/NAME.toml)
+    #[arg(short, long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+    /// Replace the proposals file if it exists
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub bank: BankArgs,
+    #[command(flatten)]
+    pub layout: LayoutArgs,
 }
 
 #[derive(Args, Debug)]

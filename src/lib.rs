@@ -10,6 +10,7 @@ pub mod commands;
 pub mod compose;
 pub mod curation;
 pub mod evaluate;
+pub mod harvest;
 pub mod ingest;
 pub mod lint;
 pub mod mappings;

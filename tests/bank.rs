@@ -190,3 +190,123 @@ fn coverage_reports_uncovered_controls_as_table_json_and_xlsx() {
             "applicable SoA controls no entry evidences",
         ));
 }
+
+/// A questionnaire the company answered: dropdown answers and comments.
+fn completed(path: &std::path::Path, answers: &[(&str, &str, &str)]) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet().set_name("Security").unwrap();
+    for (c, h) in ["ID", "Question", "Answer", "Comments"].iter().enumerate() {
+        ws.write(0, c as u16, *h).unwrap();
+    }
+    for (i, (q, a, comment)) in answers.iter().enumerate() {
+        let r = i as u32 + 1;
+        ws.write(r, 0, format!("S-{r}")).unwrap();
+        ws.write(r, 1, *q).unwrap();
+        if !a.is_empty() {
+            ws.write(r, 2, *a).unwrap();
+        }
+        if !comment.is_empty() {
+            ws.write(r, 3, *comment).unwrap();
+        }
+    }
+    wb.save(path).unwrap();
+}
+
+#[test]
+fn harvest_proposes_entries_from_answered_rows_and_the_proposals_fill_the_blank_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = [
+        (
+            "Do you rotate your TLS certificates automatically before expiry?",
+            "Yes",
+            "Certificates renew automatically every 60 days.",
+        ),
+        (
+            "Is production access limited to the SRE rota on call this week?",
+            "No",
+            "All SREs keep standing access; we plan to change this.",
+        ),
+        (
+            "Do you run your own physical data centre?",
+            "N/A",
+            "We are cloud only.",
+        ),
+        (
+            "Do you encrypt customer data at rest with customer-managed keys only?",
+            "",
+            "",
+        ),
+        (
+            "Do you encrypt customer data at rest?",
+            "Yes",
+            "AES-256 everywhere.",
+        ),
+    ];
+    let input = dir.path().join("answered.xlsx");
+    completed(&input, &rows);
+    let proposals = dir.path().join("proposed/answered.toml");
+    qfill()
+        .args(["bank", "harvest"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&proposals)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("2 new entries, 1 new variants"));
+    let text = std::fs::read_to_string(&proposals).unwrap();
+    assert!(
+        text.contains("short = \"Yes\"") && text.contains("short = \"No\""),
+        "{text}"
+    );
+    assert!(text.contains("Certificates renew automatically every 60 days."));
+    assert!(
+        !text.contains("customer-managed keys only"),
+        "unanswered rows are not harvested"
+    );
+    // Close to an existing entry: proposed as a new variant of it, keeping its approved answer.
+    assert!(
+        text.contains("New variant for `supplier.cloud-provider`"),
+        "{text}"
+    );
+    assert!(text.contains("Do you run your own physical data centre?"));
+    // A question the bank already has word for word is not proposed again.
+    assert!(!text.contains("id = \"crypto.at-rest\""), "{text}");
+    // The proposals load as a bank (nda until approved) and answer the blank copy the same way.
+    let blank = dir.path().join("blank.xlsx");
+    completed(
+        &blank,
+        &rows
+            .iter()
+            .map(|(q, _, _)| (*q, "", ""))
+            .collect::<Vec<_>>(),
+    );
+    let json = dir.path().join("q.json");
+    qfill()
+        .arg("fill")
+        .arg(&blank)
+        .arg("--bank")
+        .arg(proposals.parent().unwrap())
+        .args(["--audience", "nda", "--json"])
+        .arg(&json)
+        .arg("-o")
+        .arg(dir.path().join("out"))
+        .assert()
+        .success();
+    let j: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let status = |row: u64| {
+        j["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|q| q["row"] == row)
+            .unwrap()["status"]
+            .clone()
+    };
+    assert_eq!(status(2), "auto");
+    assert_eq!(status(3), "auto");
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook(dir.path().join("out/blank.filled.xlsx")).unwrap();
+    let r = calamine::Reader::worksheet_range(&mut wb, "Security").unwrap();
+    assert_eq!(r.get_value((1, 2)).unwrap().to_string(), "Yes");
+    assert_eq!(r.get_value((2, 2)).unwrap().to_string(), "No");
+}

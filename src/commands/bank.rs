@@ -1,8 +1,9 @@
 //! `qfill bank ...`: curating the answer bank.
 
 use crate::bank::Bank;
-use crate::cli::{BankCommand, CoverageArgs, ExportArgs, ImportArgs, LintArgs};
+use crate::cli::{BankCommand, CoverageArgs, ExportArgs, HarvestArgs, ImportArgs, LintArgs};
 use crate::curation::{coverage, coverage_xlsx, export_xlsx, import_xlsx};
+use crate::harvest::{harvest, to_toml};
 use crate::lint::{Finding, Options, Severity, lint};
 use crate::mappings::Mappings;
 use crate::matching::Matcher;
@@ -19,6 +20,7 @@ pub fn run(cmd: &BankCommand) -> Result<bool> {
         BankCommand::Coverage(args) => run_coverage(args).map(|()| true),
         BankCommand::Export(args) => run_export(args).map(|()| true),
         BankCommand::Import(args) => run_import(args).map(|()| true),
+        BankCommand::Harvest(args) => run_harvest(args).map(|()| true),
     }
 }
 
@@ -81,6 +83,60 @@ fn run_coverage(args: &CoverageArgs) -> Result<()> {
             s.oldest_review.as_deref().unwrap_or("-")
         );
     }
+    Ok(())
+}
+
+fn run_harvest(args: &HarvestArgs) -> Result<()> {
+    let loaded = super::load(&args.bank)?;
+    let book = crate::ingest::read(&args.input, &Default::default())?;
+    let overrides = super::fill::overrides(&args.layout)?;
+    let questions: Vec<_> = crate::ingest::detect(&book, &overrides)
+        .into_iter()
+        .flat_map(|l| l.questions)
+        .collect();
+    let name = args
+        .input
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let proposals = harvest(
+        &book,
+        &questions,
+        &name,
+        &loaded.bank,
+        &loaded.mappings,
+        Some(&loaded.matcher),
+    );
+    if proposals.is_empty() {
+        anyhow::bail!(
+            "{}: no answered questions found to harvest ({} questions detected)",
+            args.input.display(),
+            questions.len()
+        );
+    }
+    let stem = args
+        .input
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "harvest".into());
+    let out = args.out.clone().unwrap_or_else(|| {
+        Path::new("answer-bank")
+            .join("proposed")
+            .join(format!("{stem}.toml"))
+    });
+    let output = Output {
+        path: out.clone(),
+        bytes: to_toml(&proposals, &name).into_bytes(),
+    };
+    write_all(std::slice::from_ref(&output), &args.input, args.force)?;
+    let variants = proposals.iter().filter(|p| p.merges_into.is_some()).count();
+    eprintln!(
+        "{}: {} answered questions -> {} new entries, {variants} new variants of existing entries -> {}",
+        args.input.display(),
+        proposals.len(),
+        proposals.len() - variants,
+        out.display()
+    );
     Ok(())
 }
 

@@ -1,0 +1,301 @@
+//! Harvest: turn questionnaires the company already answered into proposed
+//! bank entries, for a person to review before anything is approved.
+
+use crate::bank::Bank;
+use crate::classify::classify;
+use crate::ingest::{AnswerTarget, Question, Workbook};
+use crate::mappings::Mappings;
+use crate::matching::Matcher;
+use crate::model::{Circle, ControlId, Visibility};
+use serde::Serialize;
+
+/// How similar (match confidence) a harvested question must be to an existing
+/// entry to be proposed as a new variant of it rather than a new entry.
+const SAME_QUESTION: f64 = 0.9;
+
+/// One proposal: a new entry, or a new variant for an existing one.
+#[derive(Debug, Clone, Serialize)]
+pub struct Proposal {
+    pub id: String,
+    pub circle: Circle,
+    pub questions: Vec<String>,
+    pub answer: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub short: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub controls: Vec<ControlId>,
+    pub visibility: Visibility,
+    pub tags: Vec<String>,
+    /// For a new variant: where the existing entry is (written as a comment).
+    #[serde(skip)]
+    pub merges_into: Option<String>,
+    /// Where the answer came from (written as a comment).
+    #[serde(skip)]
+    pub source: String,
+}
+
+/// Keywords that point at Annex A (2022) controls, for suggesting `controls`.
+const CONTROL_KEYWORDS: &[(&str, &str)] = &[
+    ("polic", "A.5.1"),
+    ("roles and responsibilit", "A.5.2"),
+    ("segregat", "A.5.3"),
+    ("threat intel", "A.5.7"),
+    ("inventor", "A.5.9"),
+    ("acceptable use", "A.5.10"),
+    ("classif", "A.5.12"),
+    ("access control", "A.5.15"),
+    ("identit", "A.5.16"),
+    ("password", "A.5.17"),
+    ("access right", "A.5.18"),
+    ("supplier", "A.5.19"),
+    ("vendor", "A.5.19"),
+    ("third part", "A.5.19"),
+    ("cloud service", "A.5.23"),
+    ("incident", "A.5.24"),
+    ("evidence", "A.5.28"),
+    ("continuity", "A.5.30"),
+    ("legal", "A.5.31"),
+    ("regulat", "A.5.31"),
+    ("intellectual property", "A.5.32"),
+    ("record", "A.5.33"),
+    ("privacy", "A.5.34"),
+    ("personal data", "A.5.34"),
+    ("audit", "A.5.35"),
+    ("screening", "A.6.1"),
+    ("background check", "A.6.1"),
+    ("training", "A.6.3"),
+    ("awareness", "A.6.3"),
+    ("disciplinary", "A.6.4"),
+    ("confidentiality", "A.6.6"),
+    ("remote", "A.6.7"),
+    ("physical", "A.7.1"),
+    ("endpoint", "A.8.1"),
+    ("privileged", "A.8.2"),
+    ("source code", "A.8.4"),
+    ("authenticat", "A.8.5"),
+    ("capacity", "A.8.6"),
+    ("malware", "A.8.7"),
+    ("vulnerab", "A.8.8"),
+    ("configuration", "A.8.9"),
+    ("delet", "A.8.10"),
+    ("masking", "A.8.11"),
+    ("data leak", "A.8.12"),
+    ("backup", "A.8.13"),
+    ("redundan", "A.8.14"),
+    ("log", "A.8.15"),
+    ("monitor", "A.8.16"),
+    ("clock", "A.8.17"),
+    ("network", "A.8.20"),
+    ("segment", "A.8.22"),
+    ("encrypt", "A.8.24"),
+    ("cryptograph", "A.8.24"),
+    ("key management", "A.8.24"),
+    ("development", "A.8.25"),
+    ("secure coding", "A.8.28"),
+    ("penetration", "A.8.29"),
+    ("security test", "A.8.29"),
+    ("outsourc", "A.8.30"),
+    ("environment", "A.8.31"),
+    ("change management", "A.8.32"),
+    ("change control", "A.8.32"),
+    ("test data", "A.8.33"),
+];
+
+/// Controls suggested by keywords of the question, in Annex A order.
+pub fn suggest_controls(question: &str) -> Vec<ControlId> {
+    let q = question.to_lowercase();
+    let mut out: Vec<ControlId> = CONTROL_KEYWORDS
+        .iter()
+        .filter(|(k, _)| q.contains(k))
+        .filter_map(|(_, c)| c.parse().ok())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Yes / No / NA from an answer cell, as a bank `short`.
+pub fn short_answer(value: &str) -> Option<String> {
+    let v = value.trim().to_lowercase();
+    let v = v
+        .trim_start_matches(|c: char| c.is_ascii_digit())
+        .trim_start_matches([')', '.', '-', ' ']);
+    match v {
+        "yes" | "y" | "si" | "sí" | "true" | "x" => Some("Yes".into()),
+        "no" | "n" | "false" => Some("No".into()),
+        "na" | "n/a" | "n.a." | "not applicable" => Some("NA".into()),
+        _ => None,
+    }
+}
+
+/// A stable id from a question id or the question's first words.
+fn slug(source: &str, q: &Question, used: &mut std::collections::HashSet<String>) -> String {
+    let base: String = match &q.id {
+        Some(id) => id.to_lowercase(),
+        None => q
+            .text
+            .split_whitespace()
+            .take(6)
+            .collect::<Vec<_>>()
+            .join("-")
+            .to_lowercase(),
+    }
+    .chars()
+    .map(|c| {
+        if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+            c
+        } else {
+            '-'
+        }
+    })
+    .collect::<String>()
+    .split('-')
+    .filter(|s| !s.is_empty())
+    .collect::<Vec<_>>()
+    .join("-");
+    let prefix: String = source
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .take(12)
+        .collect();
+    let mut id = format!(
+        "harvest.{}.{}",
+        if prefix.is_empty() { "q" } else { &prefix },
+        if base.is_empty() { "q" } else { &base }
+    );
+    let mut n = 2;
+    while used.contains(&id) {
+        id = format!("{id}-{n}");
+        n += 1;
+    }
+    used.insert(id.clone());
+    id
+}
+
+/// Proposals from the answered rows of a completed questionnaire.
+pub fn harvest(
+    book: &Workbook,
+    questions: &[Question],
+    source: &str,
+    bank: &Bank,
+    mappings: &Mappings,
+    matcher: Option<&Matcher>,
+) -> Vec<Proposal> {
+    let mut used = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for q in questions {
+        let sheet = &book.sheets[q.sheet_index];
+        let short = q.existing.as_deref().and_then(short_answer);
+        let free_text = q
+            .comment_col
+            .map(|c| sheet.text(q.row, c))
+            .filter(|t| !t.is_empty());
+        // The answer cell itself may hold the prose when there is no comments column.
+        let cell_text = match q.answer {
+            AnswerTarget::Cell(_) => q.existing.clone().filter(|e| short_answer(e).is_none()),
+            _ => None,
+        };
+        let Some(answer) = free_text.or(cell_text).or_else(|| short.clone()) else {
+            continue;
+        };
+        let place = format!("{source}:{}:{}", q.sheet, q.row1());
+        let best = matcher.map(|m| m.match_question(&q.text)).and_then(|r| {
+            r.best()
+                .filter(|c| c.confidence >= SAME_QUESTION)
+                .map(|c| c.entry)
+        });
+        if let Some(i) = best {
+            let e = &bank.entries[i];
+            if e.questions.iter().any(|x| x.eq_ignore_ascii_case(&q.text)) {
+                continue;
+            }
+            // Several harvested questions may be variants of one entry: one proposal for it.
+            if let Some(p) = out
+                .iter_mut()
+                .find(|p: &&mut Proposal| p.merges_into.is_some() && p.id == e.id)
+            {
+                p.questions.push(q.text.clone());
+                p.source.push_str(&format!(", {place}"));
+                continue;
+            }
+            let mut questions = e.questions.clone();
+            questions.push(q.text.clone());
+            out.push(Proposal {
+                id: e.id.clone(),
+                circle: e.circle,
+                questions,
+                answer: e.answer.clone(),
+                short: e.short.clone(),
+                controls: e.controls.clone(),
+                visibility: e.visibility,
+                tags: e.tags.clone(),
+                merges_into: Some(e.origin.to_string()),
+                source: place,
+            });
+            continue;
+        }
+        out.push(Proposal {
+            id: slug(source, q, &mut used),
+            circle: classify(&q.text, &mappings.rules, None).circle,
+            questions: vec![q.text.clone()],
+            answer,
+            short,
+            controls: suggest_controls(&q.text),
+            // Harvested text has not been approved for the public yet.
+            visibility: Visibility::Nda,
+            tags: vec!["harvested".into()],
+            merges_into: None,
+            source: place,
+        });
+    }
+    out
+}
+
+/// The proposals as a bank-format TOML file, with where each came from.
+pub fn to_toml(proposals: &[Proposal], source: &str) -> String {
+    let mut out = format!(
+        "# Proposed entries harvested from {source} by `qfill`. Not approved: review each one,\n\
+         # then move it into the bank (set visibility, owner and reviewed as you approve it).\n\n"
+    );
+    for p in proposals {
+        match &p.merges_into {
+            Some(at) => out.push_str(&format!(
+                "# New variant for `{}` ({at}), from {}\n",
+                p.id, p.source
+            )),
+            None => out.push_str(&format!("# From {}\n", p.source)),
+        }
+        #[derive(Serialize)]
+        struct One<'a> {
+            entry: [&'a Proposal; 1],
+        }
+        let one = toml::to_string(&One { entry: [p] }).unwrap_or_default();
+        out.push_str(&one);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_answers_are_normalised() {
+        assert_eq!(short_answer("yes").as_deref(), Some("Yes"));
+        assert_eq!(short_answer("1) No").as_deref(), Some("No"));
+        assert_eq!(short_answer("N/A").as_deref(), Some("NA"));
+        assert_eq!(short_answer("Partially"), None);
+    }
+
+    #[test]
+    fn controls_are_suggested_from_keywords() {
+        let c: Vec<String> = suggest_controls("Do you encrypt backups?")
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(c, vec!["A.8.13", "A.8.24"]);
+        assert!(suggest_controls("What colour is the carpet?").is_empty());
+    }
+}
