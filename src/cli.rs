@@ -43,6 +43,50 @@ pub enum Command {
     /// Curate the answer bank
     #[command(subcommand)]
     Bank(BankCommand),
+    /// Write the answers reviewers approved or edited in NAME.review.xlsx into the filled workbook
+    #[command(
+        after_help = "Reviewers edit the Answer column and set Status to approved or rejected;\nauto rows are written as they stand, review and none rows stay open.\n\nExample:\n  qfill apply out/vendor-q.review.xlsx --input vendor-q.xlsx -o out --force"
+    )]
+    Apply(ApplyArgs),
+    /// Turn reviewers' edits and new answers into proposals for the bank
+    #[command(after_help = "Example:\n  qfill learn out/vendor-q.review.xlsx")]
+    Learn(LearnArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ApplyArgs {
+    /// The review workbook people worked in
+    pub review: PathBuf,
+    /// The questionnaire it was made for (default: the file the Summary names, beside it)
+    #[arg(long, value_name = "PATH")]
+    pub input: Option<PathBuf>,
+    /// Output folder (default: next to the questionnaire)
+    #[arg(short, long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+    /// Who receives the filled workbook; NDA answers stay out of a public one
+    #[arg(long, value_enum, default_value_t = Audience::Public)]
+    pub audience: Audience,
+    /// Replace the filled workbook if it exists
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub layout: LayoutArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct LearnArgs {
+    /// The review workbook people worked in
+    pub review: PathBuf,
+    /// Where the proposals go (default: answer-bank/proposed/NAME.toml)
+    #[arg(short, long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+    /// Replace the proposals file if it exists
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub bank: BankArgs,
 }
 
 #[derive(Subcommand, Debug)]

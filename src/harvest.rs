@@ -26,9 +26,12 @@ pub struct Proposal {
     pub controls: Vec<ControlId>,
     pub visibility: Visibility,
     pub tags: Vec<String>,
-    /// For a new variant: where the existing entry is (written as a comment).
+    /// For a change to an existing entry: where it is (written as a comment).
     #[serde(skip)]
     pub merges_into: Option<String>,
+    /// What the change to an existing entry is: "New variant", "Edited answer".
+    #[serde(skip)]
+    pub reason: &'static str,
     /// Where the answer came from (written as a comment).
     #[serde(skip)]
     pub source: String,
@@ -129,7 +132,7 @@ pub fn short_answer(value: &str) -> Option<String> {
 }
 
 /// A stable id from a question id or the question's first words.
-fn slug(source: &str, q: &Question, used: &mut std::collections::HashSet<String>) -> String {
+pub fn slug(source: &str, q: &Question, used: &mut std::collections::HashSet<String>) -> String {
     let base: String = match &q.id {
         Some(id) => id.to_lowercase(),
         None => q
@@ -231,6 +234,7 @@ pub fn harvest(
                 visibility: e.visibility,
                 tags: e.tags.clone(),
                 merges_into: Some(e.origin.to_string()),
+                reason: "New variant",
                 source: place,
             });
             continue;
@@ -246,6 +250,7 @@ pub fn harvest(
             visibility: Visibility::Nda,
             tags: vec!["harvested".into()],
             merges_into: None,
+            reason: "",
             source: place,
         });
     }
@@ -255,14 +260,14 @@ pub fn harvest(
 /// The proposals as a bank-format TOML file, with where each came from.
 pub fn to_toml(proposals: &[Proposal], source: &str) -> String {
     let mut out = format!(
-        "# Proposed entries harvested from {source} by `qfill`. Not approved: review each one,\n\
+        "# Proposed entries from {source}, written by `qfill`. Not approved: review each one,\n\
          # then move it into the bank (set visibility, owner and reviewed as you approve it).\n\n"
     );
     for p in proposals {
         match &p.merges_into {
             Some(at) => out.push_str(&format!(
-                "# New variant for `{}` ({at}), from {}\n",
-                p.id, p.source
+                "# {} for `{}` ({at}), from {}\n",
+                p.reason, p.id, p.source
             )),
             None => out.push_str(&format!("# From {}\n", p.source)),
         }

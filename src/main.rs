@@ -17,6 +17,8 @@ fn main() -> ExitCode {
         cli::Command::Batch(a) => commands::batch::run(a),
         // Lint findings are a result: exit 1 without "error:" when there are errors.
         cli::Command::Bank(c) => commands::bank::run(c),
+        cli::Command::Apply(a) => commands::apply::run(a).map(|()| true),
+        cli::Command::Learn(a) => commands::learn::run(a).map(|()| true),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

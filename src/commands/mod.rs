@@ -1,10 +1,12 @@
 //! One module per subcommand, plus what they share: loading the bank.
 
+pub mod apply;
 pub mod bank;
 pub mod batch;
 pub mod eval;
 pub mod fill;
 pub mod init;
+pub mod learn;
 pub mod search;
 
 use crate::bank::Bank;

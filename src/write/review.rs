@@ -21,9 +21,11 @@ pub const HEADERS: [&str; 11] = [
     "Controls",
     "Why",
 ];
-const EXTRA: [&str; 2] = ["Short", "Alternatives"];
-const WIDTHS: [f64; 13] = [
-    16.0, 6.0, 12.0, 60.0, 9.0, 9.0, 11.0, 24.0, 70.0, 16.0, 40.0, 8.0, 30.0,
+/// After the contract's columns: the short value, the alternatives, and two
+/// hidden columns that let `qfill apply` and `qfill learn` see what a reviewer changed.
+pub const EXTRA: [&str; 4] = ["Short", "Alternatives", "Suggested answer", "Withheld"];
+const WIDTHS: [f64; 15] = [
+    16.0, 6.0, 12.0, 60.0, 9.0, 9.0, 11.0, 24.0, 70.0, 16.0, 40.0, 8.0, 30.0, 20.0, 8.0,
 ];
 
 /// What the Summary sheet says about the run.
@@ -93,8 +95,13 @@ pub fn render(outcomes: &[Outcome], prov: &Provenance) -> Result<Vec<u8>> {
         ws.write_string_with_format(r, 10, clip(&o.why.join("; ")), &wrap)?;
         ws.write_string_with_format(r, 11, o.short.as_deref().unwrap_or(""), &wrap)?;
         ws.write_string_with_format(r, 12, alternatives.join(", "), &wrap)?;
+        ws.write_string(r, 13, clip(answer))?;
+        ws.write_string(r, 14, if o.withheld { "yes" } else { "no" })?;
     }
     let last = outcomes.len() as u32;
+    // The reference copies stay out of the reviewer's way.
+    ws.set_column_hidden(13)?;
+    ws.set_column_hidden(14)?;
     ws.set_freeze_panes(1, 0)?;
     ws.autofilter(0, 0, last.max(1), (HEADERS.len() + EXTRA.len() - 1) as u16)?;
     // Reviewers set the status from a list; `approved`/`rejected` feed `qfill apply`/`learn`.
@@ -144,4 +151,103 @@ pub fn render(outcomes: &[Outcome], prov: &Provenance) -> Result<Vec<u8>> {
     }
     book.save_to_buffer()
         .context("cannot build the review workbook")
+}
+
+/// One row of a review workbook as a person left it.
+#[derive(Debug, Clone)]
+pub struct ReviewRow {
+    pub sheet: String,
+    /// 1-based row of the questionnaire.
+    pub row: u32,
+    pub question: String,
+    pub circle: String,
+    /// `auto`, `review`, `none`, `kept`, or a reviewer's `approved` / `rejected`.
+    pub status: String,
+    pub bank_id: Option<String>,
+    pub answer: String,
+    pub short: Option<String>,
+    /// What qfill suggested, to tell an edit from the suggestion.
+    pub suggested: String,
+    pub withheld: bool,
+}
+
+impl ReviewRow {
+    pub fn edited(&self) -> bool {
+        self.answer.trim() != self.suggested.trim()
+    }
+}
+
+/// A review workbook read back: its rows, and the input it was made for.
+pub struct ReviewFile {
+    pub rows: Vec<ReviewRow>,
+    pub input: String,
+    pub input_sha256: String,
+}
+
+/// Reads a review workbook written by `qfill fill` (and edited by people).
+pub fn read_back(bytes: &[u8]) -> Result<ReviewFile> {
+    let book = crate::ingest::read_bytes(bytes, &Default::default())?;
+    let sheet = |name: &str| {
+        book.sheets
+            .iter()
+            .find(|s| s.name == name)
+            .ok_or_else(|| anyhow::anyhow!("no sheet `{name}`: is this a qfill review workbook?"))
+    };
+    let review = sheet("Review")?;
+    let headers: Vec<String> = (0..review.width()).map(|c| review.text(0, c)).collect();
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h == name)
+            .map(|c| c as u32)
+            .ok_or_else(|| anyhow::anyhow!("sheet `Review` has no `{name}` column"))
+    };
+    let (sheet_c, row_c, q_c) = (col("Sheet")?, col("Row")?, col("Question")?);
+    let (circle_c, status_c, bank_c, answer_c) = (
+        col("Circle")?,
+        col("Status")?,
+        col("Bank ID")?,
+        col("Answer")?,
+    );
+    let (short_c, suggested_c, withheld_c) = (
+        col("Short").ok(),
+        col("Suggested answer")?,
+        col("Withheld")?,
+    );
+    let raw = |r: u32, c: u32| match review.get(r, c) {
+        crate::ingest::Value::Text(s) => s.trim().to_string(),
+        v => v.text(),
+    };
+    let mut rows = Vec::new();
+    for r in 1..review.height() {
+        let row_text = raw(r, row_c);
+        let Ok(row) = row_text.parse::<u32>() else {
+            continue;
+        };
+        let opt = |c: u32| Some(raw(r, c)).filter(|s| !s.is_empty());
+        rows.push(ReviewRow {
+            sheet: raw(r, sheet_c),
+            row,
+            question: raw(r, q_c),
+            circle: raw(r, circle_c),
+            status: raw(r, status_c).to_lowercase(),
+            bank_id: opt(bank_c),
+            answer: raw(r, answer_c),
+            short: short_c.and_then(opt),
+            suggested: raw(r, suggested_c),
+            withheld: raw(r, withheld_c) == "yes",
+        });
+    }
+    let summary = sheet("Summary")?;
+    let value = |key: &str| {
+        (0..summary.height())
+            .find(|&r| summary.text(r, 0) == key)
+            .map(|r| summary.text(r, 1))
+            .unwrap_or_default()
+    };
+    Ok(ReviewFile {
+        rows,
+        input: value("Input"),
+        input_sha256: value("Input SHA-256"),
+    })
 }
