@@ -257,6 +257,35 @@ pub fn harvest(
     out
 }
 
+/// Writes proposals to `out`, or to `answer-bank/proposed/STEM.toml` beside
+/// the approved bank (never into it); returns where they went.
+pub fn write_proposals(
+    proposals: &[Proposal],
+    from: &std::path::Path,
+    out: Option<&std::path::Path>,
+    force: bool,
+) -> anyhow::Result<std::path::PathBuf> {
+    let name = from
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = from
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "proposals".into());
+    let path = out.map(std::path::Path::to_path_buf).unwrap_or_else(|| {
+        std::path::Path::new("answer-bank")
+            .join("proposed")
+            .join(format!("{stem}.toml"))
+    });
+    let output = crate::write::Output {
+        path: path.clone(),
+        bytes: to_toml(proposals, &name).into_bytes(),
+    };
+    crate::write::write_all(std::slice::from_ref(&output), from, force)?;
+    Ok(path)
+}
+
 /// The proposals as a bank-format TOML file, with where each came from.
 pub fn to_toml(proposals: &[Proposal], source: &str) -> String {
     let mut out = format!(

@@ -3,7 +3,7 @@
 use crate::bank::Bank;
 use crate::cli::{BankCommand, CoverageArgs, ExportArgs, HarvestArgs, ImportArgs, LintArgs};
 use crate::curation::{coverage, coverage_xlsx, export_xlsx, import_xlsx};
-use crate::harvest::{harvest, to_toml};
+use crate::harvest::{harvest, write_proposals};
 use crate::lint::{Finding, Options, Severity, lint};
 use crate::mappings::Mappings;
 use crate::matching::Matcher;
@@ -114,21 +114,7 @@ fn run_harvest(args: &HarvestArgs) -> Result<()> {
             questions.len()
         );
     }
-    let stem = args
-        .input
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "harvest".into());
-    let out = args.out.clone().unwrap_or_else(|| {
-        Path::new("answer-bank")
-            .join("proposed")
-            .join(format!("{stem}.toml"))
-    });
-    let output = Output {
-        path: out.clone(),
-        bytes: to_toml(&proposals, &name).into_bytes(),
-    };
-    write_all(std::slice::from_ref(&output), &args.input, args.force)?;
+    let out = write_proposals(&proposals, &args.input, args.out.as_deref(), args.force)?;
     let variants = proposals.iter().filter(|p| p.merges_into.is_some()).count();
     eprintln!(
         "{}: {} answered questions -> {} new entries, {variants} new variants of existing entries -> {}",

@@ -3,12 +3,10 @@
 
 use super::load;
 use crate::cli::LearnArgs;
-use crate::harvest::{Proposal, suggest_controls, to_toml};
+use crate::harvest::{Proposal, suggest_controls, write_proposals};
 use crate::model::{Circle, Visibility};
 use crate::write::review::read_back;
-use crate::write::{Output, write_all};
 use anyhow::{Context, Result, anyhow};
-use std::path::Path;
 
 pub fn run(args: &LearnArgs) -> Result<()> {
     let bytes = std::fs::read(&args.review)
@@ -119,21 +117,7 @@ pub fn run(args: &LearnArgs) -> Result<()> {
         );
         return Ok(());
     }
-    let stem = args
-        .review
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "review".into());
-    let out = args.out.clone().unwrap_or_else(|| {
-        Path::new("answer-bank")
-            .join("proposed")
-            .join(format!("{stem}.toml"))
-    });
-    let output = Output {
-        path: out.clone(),
-        bytes: to_toml(&proposals, &source).into_bytes(),
-    };
-    write_all(std::slice::from_ref(&output), &args.review, args.force)?;
+    let out = write_proposals(&proposals, &args.review, args.out.as_deref(), args.force)?;
     let count = |reason: &str| proposals.iter().filter(|p| p.reason == reason).count();
     eprintln!(
         "{}: {} edited answers, {} new variants, {} new entries -> {}",
