@@ -147,6 +147,7 @@ impl Matcher {
             .context("cannot create the search index")?;
         for (i, e) in bank.entries.iter().enumerate() {
             let answer_text = expand(&synonyms, &analyzer, &normalise(&e.answer));
+            let keyword_text = expand(&synonyms, &analyzer, &keyword_text(e));
             for q in &e.questions {
                 let mut doc = TantivyDocument::default();
                 doc.add_text(
@@ -154,7 +155,7 @@ impl Matcher {
                     expand(&synonyms, &analyzer, &normalise(&main_ask(q).0)),
                 );
                 doc.add_text(answer, &answer_text);
-                doc.add_text(keywords, expand(&synonyms, &analyzer, &keyword_text(e)));
+                doc.add_text(keywords, &keyword_text);
                 doc.add_u64(entry, i as u64);
                 writer.add_document(doc)?;
             }
