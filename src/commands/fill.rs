@@ -4,8 +4,7 @@ use super::{Loaded, load};
 use crate::cli::{FillArgs, LayoutArgs};
 use crate::ingest::Limits;
 use crate::ingest::{
-    self, AnswerTarget, Format, Overrides, col_name,
-    detect::{SheetLayout, col_flag},
+    self, AnswerTarget, Format, Overrides, col_name, detect::SheetLayout, parse_col,
 };
 use crate::model::{Audience, Circle, Status};
 use crate::pipeline::{self, Options, Outcome};
@@ -190,7 +189,7 @@ fn describe_layout(book: &ingest::Workbook, l: &SheetLayout) -> String {
 pub fn overrides(l: &LayoutArgs) -> Result<Overrides> {
     let col = |name: &str, v: &Option<String>| -> Result<Option<u32>> {
         v.as_deref()
-            .map(|s| col_flag(s).map_err(|e| anyhow!("--{name}: {e}")))
+            .map(|s| parse_col(s).map_err(|e| anyhow!("--{name}: {e}")))
             .transpose()
     };
     Ok(Overrides {

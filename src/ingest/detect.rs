@@ -7,7 +7,7 @@
 //! whose question cell reads like a question. Sheets without such a header fall
 //! back to the column with the most question-like cells.
 
-use super::{Sheet, Workbook, parse_col};
+use super::{Sheet, Workbook};
 use regex::Regex;
 use std::collections::HashSet;
 use std::sync::LazyLock;
@@ -687,11 +687,6 @@ fn existing_answer(
         }
         AnswerTarget::None => None,
     }
-}
-
-/// Parses a column flag value; used by the CLI.
-pub fn col_flag(s: &str) -> Result<u32, String> {
-    parse_col(s)
 }
 
 #[cfg(test)]
