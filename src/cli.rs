@@ -299,17 +299,17 @@ pub struct LayoutArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub header_row: Option<u32>,
     /// The question column (letter or 1-based number)
-    #[arg(long, value_name = "COL")]
-    pub question_col: Option<String>,
+    #[arg(long, value_name = "COL", value_parser = crate::ingest::parse_col)]
+    pub question_col: Option<u32>,
     /// The question-ID column
-    #[arg(long, value_name = "COL")]
-    pub id_col: Option<String>,
+    #[arg(long, value_name = "COL", value_parser = crate::ingest::parse_col)]
+    pub id_col: Option<u32>,
     /// The answer column (Yes/No or free text)
-    #[arg(long, value_name = "COL")]
-    pub answer_col: Option<String>,
+    #[arg(long, value_name = "COL", value_parser = crate::ingest::parse_col)]
+    pub answer_col: Option<u32>,
     /// The free-text column (comments, explanation)
-    #[arg(long, value_name = "COL")]
-    pub comment_col: Option<String>,
+    #[arg(long, value_name = "COL", value_parser = crate::ingest::parse_col)]
+    pub comment_col: Option<u32>,
 }
 
 /// What goes into the buyer's workbook.

@@ -328,6 +328,11 @@ fn errors_name_the_file_and_exit_1_usage_errors_exit_2() {
         ));
     qfill().args(["fill"]).assert().code(2);
     qfill()
+        .args(["fill", "x.csv", "--question-col", "C3"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("use a letter like C"));
+    qfill()
         .args(["fill", "x.xlsx", "--audience", "everyone"])
         .assert()
         .code(2);

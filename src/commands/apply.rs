@@ -23,7 +23,7 @@ pub fn run(args: &ApplyArgs) -> Result<()> {
             args.review.display()
         );
     }
-    let overrides = super::fill::overrides(&args.layout)?;
+    let overrides = super::fill::overrides(&args.layout);
     let questions: Vec<Question> = ingest::detect(&book, &overrides)
         .into_iter()
         .flat_map(|l| l.questions)

@@ -89,7 +89,7 @@ fn run_coverage(args: &CoverageArgs) -> Result<()> {
 fn run_harvest(args: &HarvestArgs) -> Result<()> {
     let loaded = super::load(&args.bank)?;
     let book = crate::ingest::read(&args.input, &Default::default())?;
-    let overrides = super::fill::overrides(&args.layout)?;
+    let overrides = super::fill::overrides(&args.layout);
     let questions: Vec<_> = crate::ingest::detect(&book, &overrides)
         .into_iter()
         .flat_map(|l| l.questions)

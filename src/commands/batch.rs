@@ -78,7 +78,7 @@ pub fn run(args: &BatchArgs) -> Result<bool> {
         include_review: args.answers.include_review,
         overwrite: args.answers.overwrite,
         force: true,
-        overrides: overrides(&args.layout)?,
+        overrides: overrides(&args.layout),
         limits: args.limits.limits(),
         json: None,
     };

@@ -3,13 +3,11 @@
 use super::{Loaded, load};
 use crate::cli::{FillArgs, LayoutArgs};
 use crate::ingest::Limits;
-use crate::ingest::{
-    self, AnswerTarget, Format, Overrides, col_name, detect::SheetLayout, parse_col,
-};
+use crate::ingest::{self, AnswerTarget, Format, Overrides, col_name, detect::SheetLayout};
 use crate::model::{Audience, Circle, Status};
 use crate::pipeline::{self, Options, Outcome};
 use crate::write::{self, Output, review::Provenance};
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 
 /// What a fill of one questionnaire needs to know besides the bank.
@@ -41,7 +39,7 @@ pub fn run(args: &FillArgs) -> Result<()> {
         include_review: args.answers.include_review,
         overwrite: args.answers.overwrite,
         force: args.force,
-        overrides: overrides(&args.layout)?,
+        overrides: overrides(&args.layout),
         limits: args.limits.limits(),
         json: args.json.clone(),
     };
@@ -186,20 +184,17 @@ fn describe_layout(book: &ingest::Workbook, l: &SheetLayout) -> String {
     )
 }
 
-pub fn overrides(l: &LayoutArgs) -> Result<Overrides> {
-    let col = |name: &str, v: &Option<String>| -> Result<Option<u32>> {
-        v.as_deref()
-            .map(|s| parse_col(s).map_err(|e| anyhow!("--{name}: {e}")))
-            .transpose()
-    };
-    Ok(Overrides {
+/// The layout flags as detection overrides (columns are parsed by clap, so a
+/// bad column is a usage error).
+pub fn overrides(l: &LayoutArgs) -> Overrides {
+    Overrides {
         sheets: l.sheet.clone(),
         header_row: l.header_row.map(|r| r - 1),
-        question_col: col("question-col", &l.question_col)?,
-        id_col: col("id-col", &l.id_col)?,
-        answer_col: col("answer-col", &l.answer_col)?,
-        comment_col: col("comment-col", &l.comment_col)?,
-    })
+        question_col: l.question_col,
+        id_col: l.id_col,
+        answer_col: l.answer_col,
+        comment_col: l.comment_col,
+    }
 }
 
 /// One line for people: counts by status and circle, and where the outputs went.
