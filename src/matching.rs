@@ -87,6 +87,8 @@ impl MatchResult {
 #[derive(Debug, Clone, Default)]
 struct Terms {
     weights: BTreeMap<String, f64>,
+    /// Σ weight × IDF, set once the bank's IDF is known (variants only).
+    mass: f64,
 }
 
 impl Terms {
@@ -108,6 +110,9 @@ pub struct Matcher {
     variants: Vec<Vec<(Terms, String)>>,
     /// Tags and id words per entry: the curator's own keywords.
     keywords: Vec<Terms>,
+    /// Per entry, where each of its terms appears: 1.0 in a question variant,
+    /// 0.8 among the keywords, 0.5 only in the answer.
+    places: Vec<FxHashMap<String, f64>>,
     answers: Vec<Terms>,
     idf: FxHashMap<String, f64>,
     max_idf: f64,
@@ -173,6 +178,7 @@ impl Matcher {
             synonyms,
             variants: Vec::new(),
             keywords: Vec::new(),
+            places: Vec::new(),
             answers: Vec::new(),
             idf: FxHashMap::default(),
             max_idf: 1.0,
@@ -200,7 +206,35 @@ impl Matcher {
             .map(|e| m.analyse_plain(&keyword_text(e), 1.0))
             .collect();
         m.idf = idf_table(&m.variants, &m.answers, &m.keywords);
+        m.places = (0..bank.entries.len())
+            .map(|i| {
+                let mut p: FxHashMap<String, f64> = FxHashMap::default();
+                for (t, place) in m.answers[i]
+                    .keys()
+                    .map(|t| (t, 0.5))
+                    .chain(m.keywords[i].keys().map(|t| (t, 0.8)))
+                    .chain(
+                        m.variants[i]
+                            .iter()
+                            .flat_map(|(v, _)| v.keys())
+                            .map(|t| (t, 1.0)),
+                    )
+                {
+                    let slot = p.entry(t.clone()).or_insert(0.0);
+                    *slot = f64::max(*slot, place);
+                }
+                p
+            })
+            .collect();
         m.max_idf = idf(0, m.variants.iter().map(Vec::len).sum());
+        let (idfs, max_idf) = (&m.idf, m.max_idf);
+        for (v, _) in m.variants.iter_mut().flatten() {
+            v.mass = v
+                .weights
+                .iter()
+                .map(|(t, w)| w * idfs.get(t).copied().unwrap_or(max_idf))
+                .sum();
+        }
         m.synonym_words = mappings
             .synonyms
             .groups
@@ -400,20 +434,8 @@ impl Matcher {
             return Evidence::default();
         }
         let variants = &self.variants[entry];
-        let (kw, ans) = (&self.keywords[entry], &self.answers[entry]);
-        // Where the entry mentions a term: variants count fully, the curator's
-        // keywords nearly, the answer text less.
-        let place = |t: &String| {
-            if variants.iter().any(|(v, _)| v.weights.contains_key(t)) {
-                1.0
-            } else if kw.weights.contains_key(t) {
-                0.8
-            } else if ans.weights.contains_key(t) {
-                0.5
-            } else {
-                0.0
-            }
-        };
+        let places = &self.places[entry];
+        let place = |t: &String| places.get(t).copied().unwrap_or(0.0);
         let covered = q
             .weights
             .iter()
@@ -434,7 +456,7 @@ impl Matcher {
                     .filter(|(t, _)| v.weights.contains_key(*t))
                     .map(|(t, w)| w * self.idf_of(t))
                     .sum();
-                let v_mass: f64 = v.weights.iter().map(|(t, w)| w * self.idf_of(t)).sum();
+                let v_mass = v.mass;
                 let cov_q = shared / q_mass;
                 let cov_v = if v_mass > 0.0 { shared / v_mass } else { 0.0 };
                 if shared > 0.0 {
