@@ -460,3 +460,33 @@ fn other_formats_are_read_by_content_and_filled_as_xlsx() {
         .success();
     assert!(out.path().join("renamed.filled.csv").exists());
 }
+
+#[test]
+fn search_shows_the_status_fill_would_give() {
+    let out = qfill()
+        .args([
+            "search",
+            "Does your ISO 27001 certification cover your mobile app encryption at rest?",
+            "--json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let j: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    // Whatever entry matches, a question about an out-of-scope item is never auto.
+    assert!(
+        j["matches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["status"] != "auto" || m["bank_id"] == "iso.covers-mobile-app"),
+        "{j}"
+    );
+    assert!(
+        j["why"]
+            .to_string()
+            .contains("out-of-scope item `mobile-app`")
+    );
+}

@@ -3,7 +3,8 @@
 use super::{Loaded, load};
 use crate::classify::classify;
 use crate::cli::SearchArgs;
-use crate::compose::out_of_scope_item;
+use crate::compose::{compose, out_of_scope_item};
+use crate::model::Audience;
 use anyhow::Result;
 use serde::Serialize;
 
@@ -49,7 +50,14 @@ pub fn run(args: &SearchArgs) -> Result<()> {
             Hit {
                 bank_id: &e.id,
                 confidence: (c.confidence * 100.0).round() / 100.0,
-                status: matcher.status_for(c.confidence),
+                // The status `fill` would give: the matcher's, capped by the
+                // boundary and confidentiality rules of composing.
+                status: {
+                    let status = matcher.status_for(c.confidence);
+                    compose(&args.text, Some(e), status, &mappings, Audience::Public)
+                        .status
+                        .unwrap_or(status)
+                },
                 circle: e.circle,
                 question: &e.questions[0],
                 answer: &e.answer,
