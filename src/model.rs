@@ -82,6 +82,16 @@ impl Status {
             Status::Kept => "kept",
         }
     }
+
+    /// The less confident of two statuses (auto > review > none).
+    pub fn min_with(self, cap: Status) -> Status {
+        let rank = |s: Status| match s {
+            Status::Auto => 2,
+            Status::Review => 1,
+            Status::None | Status::Kept => 0,
+        };
+        if rank(self) <= rank(cap) { self } else { cap }
+    }
 }
 
 impl fmt::Display for Status {
