@@ -487,12 +487,8 @@ fn backlog_xlsx(b: &Backlog) -> Result<Vec<u8>> {
     for (i, g) in b.unanswered_groups.iter().enumerate() {
         let r = i as u32 + 1;
         ws.write_number(r, 0, g.count as f64)?;
-        ws.write_string(r, 1, super::super::write::rebuild::clip(&g.example))?;
-        ws.write_string(
-            r,
-            2,
-            super::super::write::rebuild::clip(&g.files.join(", ")),
-        )?;
+        ws.write_string(r, 1, crate::write::rebuild::clip(&g.example))?;
+        ws.write_string(r, 2, crate::write::rebuild::clip(&g.files.join(", ")))?;
     }
     ws.set_freeze_panes(1, 0)?;
     ws.set_column_width(1, 80)?;

@@ -6,7 +6,7 @@ use crate::ingest::Limits;
 use crate::ingest::{self, AnswerTarget, Format, Overrides, col_name, detect::SheetLayout};
 use crate::model::{Audience, Circle, Status};
 use crate::pipeline::{self, Options, Outcome};
-use crate::write::{self, Output, review::Provenance};
+use crate::write::{self, FilledWriter, Output, review::Provenance};
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 
@@ -95,13 +95,31 @@ pub fn fill_file(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let mut notes = Vec::new();
     let writer = write::filled_writer(book.format);
+    // A package the in-place writer cannot patch still gets its answers, in a rebuilt copy.
+    let (extension, filled) = match writer.render(&book, &outcomes, opts.include_review) {
+        Ok(bytes) => (writer.extension(&book), bytes),
+        Err(e) if matches!(book.format, Format::Xlsx | Format::Xlsm) => {
+            notes.push(format!(
+                "note: {}: could not patch the workbook in place ({e}); wrote a rebuilt copy without its formatting",
+                input.display()
+            ));
+            let rebuild = write::rebuild::RebuildWriter;
+            (
+                rebuild.extension(&book),
+                rebuild.render(&book, &outcomes, opts.include_review)?,
+            )
+        }
+        Err(e) => {
+            return Err(e)
+                .with_context(|| format!("{}: cannot write the filled copy", input.display()));
+        }
+    };
     let mut outputs = vec![
         Output {
-            path: write::output_path(input, out_dir, writer.extension(&book)),
-            bytes: writer
-                .render(&book, &outcomes, opts.include_review)
-                .with_context(|| format!("{}: cannot write the filled copy", input.display()))?,
+            path: write::output_path(input, out_dir, extension),
+            bytes: filled,
         },
         Output {
             path: write::output_path(input, out_dir, "review.xlsx"),
@@ -127,7 +145,6 @@ pub fn fill_file(
         });
     }
     write::write_all(&outputs, input, opts.force)?;
-    let mut notes = Vec::new();
     if matches!(book.format, Format::Xls | Format::Xlsb | Format::Ods) {
         notes.push(format!(
             "note: {} is {}; the filled copy is a new xlsx with its values, merged cells and sheet order, but not its formatting",
