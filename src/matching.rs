@@ -326,7 +326,7 @@ impl Matcher {
         ) else {
             return Vec::new();
         };
-        let mut best: HashMap<usize, f32> = HashMap::new();
+        let mut best: FxHashMap<usize, f32> = FxHashMap::default();
         for (score, addr) in hits {
             // The entry number is a fast field: no stored document is loaded.
             let Some(entry) = searcher
