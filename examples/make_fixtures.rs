@@ -2,6 +2,8 @@
 //!
 //! Run `cargo run --example make_fixtures` after changing it; the files are
 //! committed so that a fresh clone can run `qfill fill fixtures/...` at once.
+//! `legacy-marks.xls` is `mark-columns.xlsx` saved as xls by LibreOffice
+//! (`soffice --headless --convert-to xls`), as no Rust crate writes xls.
 
 use rust_xlsxwriter::{DataValidation, DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
 

@@ -490,3 +490,19 @@ fn search_shows_the_status_fill_would_give() {
             .contains("out-of-scope item `mobile-app`")
     );
 }
+
+#[test]
+fn legacy_xls_is_read_and_filled_as_a_new_xlsx() {
+    // fixtures/legacy-marks.xls is mark-columns.xlsx saved as Excel 97-2003 by LibreOffice.
+    let out = tempfile::tempdir().unwrap();
+    qfill()
+        .args(["fill", &fixture("legacy-marks.xls")])
+        .arg("-o")
+        .arg(out.path())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("is xls").and(predicate::str::contains("marks in C/D/E")));
+    let filled = out.path().join("legacy-marks.filled.xlsx");
+    assert_eq!(cell(&filled, "Assessment", 3, 'C'), "x");
+    assert_eq!(cell(&filled, "Assessment", 4, 'D'), "x");
+}
