@@ -131,47 +131,50 @@ pub fn short_answer(value: &str) -> Option<String> {
     }
 }
 
-/// A stable id from a question id or the question's first words.
-pub fn slug(source: &str, q: &Question, used: &mut std::collections::HashSet<String>) -> String {
-    let base: String = match &q.id {
-        Some(id) => id.to_lowercase(),
-        None => q
-            .text
-            .split_whitespace()
-            .take(6)
+/// A new entry id, `KIND.SOURCE.KEY`, from a question id or else the
+/// question's first words, unique among `used`.
+pub fn slug(
+    kind: &str,
+    source: &str,
+    id: Option<&str>,
+    text: &str,
+    used: &mut std::collections::HashSet<String>,
+) -> String {
+    let words = |s: &str| {
+        s.to_lowercase()
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '.'))
+            .filter(|w| !w.is_empty())
             .collect::<Vec<_>>()
             .join("-")
-            .to_lowercase(),
-    }
-    .chars()
-    .map(|c| {
-        if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-            c
-        } else {
-            '-'
-        }
-    })
-    .collect::<String>()
-    .split('-')
-    .filter(|s| !s.is_empty())
-    .collect::<Vec<_>>()
-    .join("-");
+    };
+    let key = match id {
+        Some(id) => words(id),
+        None => words(
+            &text
+                .split_whitespace()
+                .take(6)
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+    };
     let prefix: String = source
         .to_lowercase()
         .chars()
         .filter(|c| c.is_ascii_alphanumeric())
         .take(12)
         .collect();
-    let mut id = format!(
-        "harvest.{}.{}",
-        if prefix.is_empty() { "q" } else { &prefix },
-        if base.is_empty() { "q" } else { &base }
-    );
-    let mut n = 2;
-    while used.contains(&id) {
-        id = format!("{id}-{n}");
-        n += 1;
-    }
+    let or_q = |s: String| if s.is_empty() { "q".to_string() } else { s };
+    let base = format!("{kind}.{}.{}", or_q(prefix), or_q(key));
+    let id = (1..)
+        .map(|n| {
+            if n == 1 {
+                base.clone()
+            } else {
+                format!("{base}-{n}")
+            }
+        })
+        .find(|id| !used.contains(id))
+        .expect("an unused id");
     used.insert(id.clone());
     id
 }
@@ -240,7 +243,7 @@ pub fn harvest(
             continue;
         }
         out.push(Proposal {
-            id: slug(source, q, &mut used),
+            id: slug("harvest", source, q.id.as_deref(), &q.text, &mut used),
             circle: classify(&q.text, &mappings.rules, None).circle,
             questions: vec![q.text.clone()],
             answer,
@@ -321,6 +324,32 @@ mod tests {
         assert_eq!(short_answer("1) No").as_deref(), Some("No"));
         assert_eq!(short_answer("N/A").as_deref(), Some("NA"));
         assert_eq!(short_answer("Partially"), None);
+    }
+
+    #[test]
+    fn ids_are_unique_and_readable() {
+        let mut used = std::collections::HashSet::new();
+        let a = slug("harvest", "CAIQ v4.xlsx", Some("A&A-01.1"), "Q?", &mut used);
+        assert_eq!(a, "harvest.caiqv4xlsx.a-a-01.1");
+        let b = slug("harvest", "CAIQ v4.xlsx", Some("A&A-01.1"), "Q?", &mut used);
+        let c = slug("harvest", "CAIQ v4.xlsx", Some("A&A-01.1"), "Q?", &mut used);
+        assert_eq!(
+            (b.as_str(), c.as_str()),
+            (
+                "harvest.caiqv4xlsx.a-a-01.1-2",
+                "harvest.caiqv4xlsx.a-a-01.1-3"
+            )
+        );
+        assert_eq!(
+            slug(
+                "learned",
+                "r.xlsx",
+                None,
+                "Do you log admin actions?",
+                &mut used
+            ),
+            "learned.rxlsx.do-you-log-admin-actions"
+        );
     }
 
     #[test]

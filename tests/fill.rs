@@ -3,7 +3,7 @@
 mod common;
 
 use calamine::{Data, Reader, open_workbook_auto};
-use common::{fixture, qfill, read_json};
+use common::{fill_json, fixture, qfill, read_json};
 use predicates::prelude::*;
 use std::path::Path;
 
@@ -195,15 +195,7 @@ fn nda_audience_and_include_review_change_what_the_buyer_gets() {
 #[test]
 fn csv_in_csv_out() {
     let out = tempfile::tempdir().unwrap();
-    let json = out.path().join("q.json");
-    qfill()
-        .args(["fill", &fixture("short-form.csv")])
-        .arg("-o")
-        .arg(out.path())
-        .arg("--json")
-        .arg(&json)
-        .assert()
-        .success();
+    let j = fill_json(fixture("short-form.csv"), out.path(), &[]);
     let text = std::fs::read_to_string(out.path().join("short-form.filled.csv")).unwrap();
     let mut rows = csv::Reader::from_reader(text.as_bytes());
     let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
@@ -211,7 +203,6 @@ fn csv_in_csv_out() {
     assert!(rows[0][3].contains("incident response plan"));
     assert_eq!(&rows[2][2], "No", "the product is not certified");
     assert_eq!(&rows[3][2], "", "no answer for an unknown question");
-    let j = read_json(&json);
     assert_eq!(question(&j, "csv", 5)["status"], "none");
 }
 

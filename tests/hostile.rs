@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{fixture, qfill, read_json};
+use common::{fill_json, fixture, qfill};
 use predicates::prelude::*;
 use rust_xlsxwriter::Workbook;
 use std::io::Write;
@@ -326,19 +326,12 @@ fn answers_beyond_the_cell_limit_are_cut_and_reviewed() {
         "q.csv",
         b"Question,Answer\nDo you encrypt customer data at rest?,\n",
     );
-    let json = dir.path().join("q.json");
-    qfill()
-        .arg("fill")
-        .arg(&input)
-        .arg("--bank")
-        .arg(&bank)
-        .arg("--json")
-        .arg(&json)
-        .arg("-o")
-        .arg(dir.path().join("out"))
-        .assert()
-        .success();
-    let q = &read_json(&json)["questions"][0];
+    let report = fill_json(
+        &input,
+        &dir.path().join("out"),
+        &["--bank", bank.to_str().unwrap()],
+    );
+    let q = &report["questions"][0];
     assert_eq!(q["status"], "review");
     let answer = q["answer"].as_str().unwrap();
     assert!(answer.encode_utf16().count() <= 32_767);

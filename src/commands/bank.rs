@@ -1,14 +1,13 @@
 //! `qfill bank ...`: curating the answer bank.
 
+use super::sources;
 use crate::bank::Bank;
 use crate::cli::{BankCommand, CoverageArgs, ExportArgs, HarvestArgs, ImportArgs, LintArgs};
 use crate::curation::{coverage, coverage_xlsx, export_xlsx, import_xlsx};
 use crate::harvest::{harvest, write_proposals};
 use crate::lint::{Finding, Options, Severity, lint};
-use crate::mappings::Mappings;
 use crate::matching::Matcher;
 use crate::source::SourceFile;
-use crate::source::{DEFAULT_BANK, embedded_toml_files, toml_files_in};
 use crate::write::{Output, write_all, write_atomic};
 use anyhow::Result;
 use serde::Serialize;
@@ -22,21 +21,6 @@ pub fn run(cmd: &BankCommand) -> Result<bool> {
         BankCommand::Import(args) => run_import(args).map(|()| true),
         BankCommand::Harvest(args) => run_harvest(args).map(|()| true),
     }
-}
-
-/// The bank files and mappings a `bank` subcommand works on.
-fn sources(dir: Option<&Path>, mappings: Option<&Path>) -> Result<(Vec<SourceFile>, Mappings)> {
-    let mappings = match mappings {
-        Some(dir) => Mappings::load(dir)?,
-        None if Path::new("mappings").is_dir() => Mappings::load(Path::new("mappings"))?,
-        None => Mappings::builtin()?,
-    };
-    let files = match dir {
-        Some(dir) => toml_files_in(dir)?,
-        None if Path::new("answer-bank").is_dir() => toml_files_in(Path::new("answer-bank"))?,
-        None => embedded_toml_files(&DEFAULT_BANK, "(built-in) answer-bank"),
-    };
-    Ok((files, mappings))
 }
 
 fn today(fixed: Option<jiff::civil::Date>) -> jiff::civil::Date {
@@ -148,12 +132,12 @@ fn run_import(args: &ImportArgs) -> Result<()> {
     let files =
         import_xlsx(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", args.input.display()))?;
     // Check the result loads as a bank before anything is written.
-    let sources: Vec<SourceFile> = files
+    let imported: Vec<SourceFile> = files
         .iter()
         .map(|(n, t)| SourceFile::new(n.clone(), t.clone()))
         .collect();
-    let (_, mappings) = self::sources(None, None)?;
-    Bank::load(&sources, &mappings).map_err(|e| {
+    let (_, mappings) = super::sources(None, None)?;
+    Bank::load(&imported, &mappings).map_err(|e| {
         anyhow::anyhow!(
             "{}: the imported bank is not valid: {e}",
             args.input.display()

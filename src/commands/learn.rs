@@ -3,7 +3,7 @@
 
 use super::load;
 use crate::cli::LearnArgs;
-use crate::harvest::{Proposal, suggest_controls, write_proposals};
+use crate::harvest::{Proposal, slug, suggest_controls, write_proposals};
 use crate::model::{Circle, Visibility};
 use crate::write::review::read_back;
 use anyhow::{Context, Result, anyhow};
@@ -81,21 +81,8 @@ pub fn run(args: &LearnArgs) -> Result<()> {
             Some(_) => {}
             // A person wrote an answer the bank did not have.
             None => {
-                let q = crate::ingest::Question {
-                    sheet: row.sheet.clone(),
-                    sheet_index: 0,
-                    row: row.row.saturating_sub(1),
-                    id: Some(format!("{}-{}", row.sheet, row.row)),
-                    text: row.question.clone(),
-                    existing: None,
-                    answer: crate::ingest::AnswerTarget::None,
-                    comment_col: None,
-                    allowed: None,
-                    max_len: None,
-                };
                 proposals.push(Proposal {
-                    id: crate::harvest::slug(&source, &q, &mut used)
-                        .replacen("harvest.", "learned.", 1),
+                    id: slug("learned", &source, None, &row.question, &mut used),
                     circle: row.circle.parse().unwrap_or(Circle::Isms),
                     questions: vec![row.question.clone()],
                     answer: row.answer.clone(),

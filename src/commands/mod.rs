@@ -13,7 +13,7 @@ use crate::bank::Bank;
 use crate::cli::BankArgs;
 use crate::mappings::{Mappings, Thresholds};
 use crate::matching::Matcher;
-use crate::source::{DEFAULT_BANK, embedded_toml_files, toml_files_in};
+use crate::source::{DEFAULT_BANK, SourceFile, embedded_toml_files, toml_files_in};
 use anyhow::{Result, bail};
 use std::path::Path;
 
@@ -26,16 +26,7 @@ pub struct Loaded {
 
 /// Loads what `--bank`/`--mappings` name, else ./answer-bank and ./mappings, else the built-in defaults.
 pub fn load(args: &BankArgs) -> Result<Loaded> {
-    let mappings = match &args.mappings {
-        Some(dir) => Mappings::load(dir)?,
-        None if Path::new("mappings").is_dir() => Mappings::load(Path::new("mappings"))?,
-        None => Mappings::builtin()?,
-    };
-    let files = match &args.bank {
-        Some(dir) => toml_files_in(dir)?,
-        None if Path::new("answer-bank").is_dir() => toml_files_in(Path::new("answer-bank"))?,
-        None => embedded_toml_files(&DEFAULT_BANK, "(built-in) answer-bank"),
-    };
+    let (files, mappings) = sources(args.bank.as_deref(), args.mappings.as_deref())?;
     let bank = Bank::load(&files, &mappings)?;
     let mut thresholds = mappings.thresholds;
     if let Some(a) = args.auto_threshold {
@@ -51,6 +42,24 @@ pub fn load(args: &BankArgs) -> Result<Loaded> {
         mappings,
         matcher,
     })
+}
+
+/// The bank files and mappings named, else ./answer-bank and ./mappings, else the built-in ones.
+pub fn sources(
+    bank: Option<&Path>,
+    mappings: Option<&Path>,
+) -> Result<(Vec<SourceFile>, Mappings)> {
+    let mappings = match mappings {
+        Some(dir) => Mappings::load(dir)?,
+        None if Path::new("mappings").is_dir() => Mappings::load(Path::new("mappings"))?,
+        None => Mappings::builtin()?,
+    };
+    let files = match bank {
+        Some(dir) => toml_files_in(dir)?,
+        None if Path::new("answer-bank").is_dir() => toml_files_in(Path::new("answer-bank"))?,
+        None => embedded_toml_files(&DEFAULT_BANK, "(built-in) answer-bank"),
+    };
+    Ok((files, mappings))
 }
 
 fn check_thresholds(t: Thresholds) -> Result<()> {

@@ -24,3 +24,24 @@ pub fn fixture(name: &str) -> String {
 pub fn read_json(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
+
+/// Runs `qfill fill INPUT -o OUT --json OUT/q.json EXTRA...`, expects success,
+/// and returns the JSON report.
+pub fn fill_json(
+    input: impl AsRef<std::ffi::OsStr>,
+    out: &Path,
+    extra: &[&str],
+) -> serde_json::Value {
+    let json = out.join("q.json");
+    qfill()
+        .arg("fill")
+        .arg(input)
+        .arg("-o")
+        .arg(out)
+        .arg("--json")
+        .arg(&json)
+        .args(extra)
+        .assert()
+        .success();
+    read_json(&json)
+}
