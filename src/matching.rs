@@ -12,7 +12,7 @@ use crate::bank::{Bank, Entry};
 use crate::mappings::{Mappings, Synonyms, Thresholds};
 use crate::model::Status;
 use anyhow::{Context, Result};
-use regex::Regex;
+use regex::{Regex, RegexSet};
 use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::LazyLock;
@@ -746,19 +746,36 @@ pub fn main_ask(question: &str) -> (String, String) {
     }
 }
 
+/// British spellings and their American forms, as (pattern, replacement).
+const SPELLING_RULES: [(&str, &str); 6] = [
+    (
+        r"(?i)\b(\w{3,})is(ation|ations|e|ed|es|ing|er|ers)\b",
+        "${1}iz${2}",
+    ),
+    (
+        r"(?i)\b(behavi|col|fav|hon|lab|neighb|harb|hum|flav|arm|vig)our(s|ed|ing|able|ite|ites)?\b",
+        "${1}or${2}",
+    ),
+    (r"(?i)\b(cent|met|lit|theat|fib)re(s|d)?\b", "${1}er${2}"),
+    (r"(?i)\b(licen|defen|offen|pretens)ce(s)?\b", "${1}se${2}"),
+    (
+        r"(?i)\b(program|catalog|dialog|analog)ue?(me|ue)?(s)?\b",
+        "${1}${3}",
+    ),
+    (r"(?i)\b(\w+[aeiou])ll(ed|ing|er)\b", "${1}l${2}"),
+];
+
 static SPELLING: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
-    [
-        (r"(?i)\b(\w{3,})is(ation|ations|e|ed|es|ing|er|ers)\b", "${1}iz${2}"),
-        (r"(?i)\b(behavi|col|fav|hon|lab|neighb|harb|hum|flav|arm|vig)our(s|ed|ing|able|ite|ites)?\b", "${1}or${2}"),
-        (r"(?i)\b(cent|met|lit|theat|fib)re(s|d)?\b", "${1}er${2}"),
-        (r"(?i)\b(licen|defen|offen|pretens)ce(s)?\b", "${1}se${2}"),
-        (r"(?i)\b(program|catalog|dialog|analog)ue?(me|ue)?(s)?\b", "${1}${3}"),
-        (r"(?i)\b(\w+[aeiou])ll(ed|ing|er)\b", "${1}l${2}"),
-    ]
-    .into_iter()
-    .map(|(p, r)| (crate::text::static_regex(p), r))
-    .collect()
+    SPELLING_RULES
+        .iter()
+        .map(|(p, r)| (crate::text::static_regex(p), *r))
+        .collect()
 });
+
+/// All spelling patterns in one automaton: most text has no British spelling,
+/// and one pass says so instead of six.
+static SPELLING_ANY: LazyLock<RegexSet> =
+    LazyLock::new(|| crate::text::static_regex_set(SPELLING_RULES.iter().map(|(p, _)| *p)));
 
 /// Words ending in -ise that are not British spellings of -ize.
 const ISE_WORDS: &[&str] = &[
@@ -798,7 +815,11 @@ const ISE_WORDS: &[&str] = &[
 /// Normalises text for matching: British to American spelling, stray symbols.
 pub fn normalise(text: &str) -> String {
     let mut s = text.replace(['\u{2019}', '\u{2018}'], "'");
-    for (re, rep) in SPELLING.iter() {
+    let mut found = SPELLING_ANY.matches(&s);
+    for (i, (re, rep)) in SPELLING.iter().enumerate() {
+        if !found.matched(i) {
+            continue;
+        }
         s = re
             .replace_all(&s, |c: &regex::Captures| {
                 let whole = &c[0];
@@ -812,6 +833,8 @@ pub fn normalise(text: &str) -> String {
                 }
             })
             .to_string();
+        // A replacement may make or break a later pattern's match.
+        found = SPELLING_ANY.matches(&s);
     }
     s
 }

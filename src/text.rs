@@ -1,17 +1,35 @@
 //! Regular expressions for question text.
 
-use regex::Regex;
+use regex::{Regex, RegexSet};
 
 /// Compiles a pattern with ASCII word boundaries. A Unicode `\b` keeps the
 /// regex crate off its fast DFA engines; questionnaires are matched on words
 /// in Latin script, where the ASCII boundary gives the same answers.
 pub fn regex(pattern: &str) -> Result<Regex, regex::Error> {
-    Regex::new(&pattern.replace(r"\b", r"(?-u:\b)"))
+    Regex::new(&ascii_boundaries(pattern))
 }
 
 /// For patterns written in the source: they are known to be valid.
 pub fn static_regex(pattern: &str) -> Regex {
     regex(pattern).expect("valid built-in regex")
+}
+
+/// Several patterns matched in one pass, with ASCII word boundaries.
+pub fn regex_set<'a>(
+    patterns: impl IntoIterator<Item = &'a str>,
+) -> Result<RegexSet, regex::Error> {
+    regex::RegexSetBuilder::new(patterns.into_iter().map(ascii_boundaries))
+        .dfa_size_limit(64 << 20)
+        .build()
+}
+
+/// For pattern sets written in the source: they are known to be valid.
+pub fn static_regex_set<'a>(patterns: impl IntoIterator<Item = &'a str>) -> RegexSet {
+    regex_set(patterns).expect("valid built-in regex set")
+}
+
+fn ascii_boundaries(pattern: &str) -> String {
+    pattern.replace(r"\b", r"(?-u:\b)")
 }
 
 #[cfg(test)]
