@@ -14,18 +14,10 @@ pub fn static_regex(pattern: &str) -> Regex {
     regex(pattern).expect("valid built-in regex")
 }
 
-/// Several patterns matched in one pass, with ASCII word boundaries.
-pub fn regex_set<'a>(
-    patterns: impl IntoIterator<Item = &'a str>,
-) -> Result<RegexSet, regex::Error> {
-    regex::RegexSetBuilder::new(patterns.into_iter().map(ascii_boundaries))
-        .dfa_size_limit(64 << 20)
-        .build()
-}
-
-/// For pattern sets written in the source: they are known to be valid.
+/// For pattern sets written in the source: several patterns matched in one
+/// pass, with ASCII word boundaries.
 pub fn static_regex_set<'a>(patterns: impl IntoIterator<Item = &'a str>) -> RegexSet {
-    regex_set(patterns).expect("valid built-in regex set")
+    RegexSet::new(patterns.into_iter().map(ascii_boundaries)).expect("valid built-in regex set")
 }
 
 fn ascii_boundaries(pattern: &str) -> String {
