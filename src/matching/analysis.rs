@@ -60,9 +60,13 @@ impl Analysis {
         out
     }
 
-    /// Analysed tokens of a text, synonyms expanded.
+    /// Analysed tokens of a text, then the tokens of the synonym groups it
+    /// mentions: what the index makes of `expand(text)`.
     pub fn tokens(&self, text: &str) -> Vec<String> {
-        self.analyse(&self.expand(text))
+        let mut tokens = self.analyse(text);
+        let groups: Vec<String> = self.groups_in(&tokens).into_iter().cloned().collect();
+        tokens.extend(groups);
+        tokens
     }
 
     /// The weighted terms of a text not normalised yet.
@@ -421,6 +425,26 @@ fn compile_synonyms(s: &Synonyms, analyzer: &TextAnalyzer) -> CompiledSynonyms {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tokens_are_what_the_index_makes_of_the_expanded_text() {
+        let synonyms = Synonyms {
+            groups: vec![
+                vec!["multi-factor authentication".into(), "2FA".into()],
+                vec!["penetration test".into(), "pentest".into()],
+            ],
+        };
+        let a = Analysis::new(&synonyms);
+        for text in [
+            "Is 2FA enforced for admins?",
+            "Do you run penetration tests and pentests yearly?",
+            "Nothing to expand here",
+            "",
+        ] {
+            assert_eq!(a.tokens(text), a.analyse(&a.expand(text)), "{text}");
+        }
+        assert!(a.tokens("Is 2FA on?").contains(&"qsyn0".to_string()));
+    }
 
     #[test]
     fn numbering_boilerplate_and_follow_ups_are_split_off() {

@@ -165,6 +165,25 @@ struct Prepared {
     key_objects: Vec<(String, Option<u32>)>,
 }
 
+/// A candidate's shared terms, before any string comparison.
+#[derive(Default)]
+struct Overlap {
+    covered: f64,
+    missing: Option<(String, f64)>,
+    /// The variants sharing the most terms with the question, with their F1.
+    closest: Vec<(usize, f64)>,
+}
+
+impl Overlap {
+    /// The closest-variant similarity if the strings had nothing in common.
+    fn variant_floor(&self) -> f64 {
+        self.closest
+            .iter()
+            .map(|(_, f1)| VARIANT_F1_WEIGHT * f1)
+            .fold(0.0, f64::max)
+    }
+}
+
 struct Scored {
     term: Option<u32>,
     weight: f64,
@@ -326,25 +345,50 @@ impl Matcher {
         let q = self.prepare(question);
         let retrieved = self.retriever.retrieve(&q.terms, RERANK_DEPTH.max(n));
         let top = retrieved.first().map_or(1.0, |r| r.1.max(f32::EPSILON));
-        let mut candidates: Vec<Candidate> = retrieved
+        // Mostly what the entry covers of the question, some of how closely a
+        // variant says it, a little of the BM25 rank.
+        let similarity = |covered: f64, variant: f64, retrieval: f32| {
+            let local = COVERAGE_WEIGHT * covered + (1.0 - COVERAGE_WEIGHT) * variant;
+            (1.0 - RETRIEVAL_WEIGHT) * local + RETRIEVAL_WEIGHT * f64::from(retrieval / top)
+        };
+        let overlaps: Vec<(usize, f32, Overlap)> = retrieved
             .into_iter()
-            .map(|(entry, retrieval)| {
-                let evidence = self.evidence(&q, entry);
-                // Mostly what the entry covers of the question, some of how
-                // closely a variant says it, a little of the BM25 rank.
-                let rel = f64::from(retrieval / top);
-                let local =
-                    COVERAGE_WEIGHT * evidence.covered + (1.0 - COVERAGE_WEIGHT) * evidence.variant;
-                let similarity = (1.0 - RETRIEVAL_WEIGHT) * local + RETRIEVAL_WEIGHT * rel;
-                Candidate {
-                    entry,
-                    confidence: 0.0,
-                    similarity,
-                    evidence,
+            .map(|(entry, retrieval)| (entry, retrieval, self.overlap(&q, entry)))
+            .collect();
+        // String similarity can lift a candidate by at most its share: taken
+        // in order of how high they could rise, candidates stop being compared
+        // character by character once `n` are known to be better.
+        let mut overlaps: Vec<(usize, f32, Overlap, f64)> = overlaps
+            .into_iter()
+            .map(|(entry, retrieval, o)| {
+                let highest = similarity(
+                    o.covered,
+                    o.variant_floor() + (1.0 - VARIANT_F1_WEIGHT),
                     retrieval,
-                }
+                );
+                (entry, retrieval, o, highest)
             })
             .collect();
+        overlaps.sort_by(|a, b| b.3.total_cmp(&a.3));
+        let mut candidates: Vec<Candidate> = Vec::new();
+        // The `n`th best similarity so far, in a list kept sorted best first.
+        let mut exact: Vec<f64> = Vec::new();
+        for (entry, retrieval, overlap, highest) in overlaps {
+            if exact.len() >= n && highest < exact[n - 1] {
+                break;
+            }
+            let evidence = self.finish(&q, entry, overlap);
+            let similarity = similarity(evidence.covered, evidence.variant, retrieval);
+            let at = exact.partition_point(|s| *s >= similarity);
+            exact.insert(at, similarity);
+            candidates.push(Candidate {
+                entry,
+                confidence: 0.0,
+                similarity,
+                evidence,
+                retrieval,
+            });
+        }
         candidates.sort_by(|a, b| {
             b.similarity
                 .total_cmp(&a.similarity)
@@ -398,10 +442,10 @@ impl Matcher {
         }
     }
 
-    /// What an entry has in common with the question.
-    fn evidence(&self, q: &Prepared, entry: usize) -> Evidence {
+    /// What an entry shares with the question, term by term.
+    fn overlap(&self, q: &Prepared, entry: usize) -> Overlap {
         if q.mass == 0.0 {
-            return Evidence::default();
+            return Overlap::default();
         }
         let places = &self.places[entry];
         let place = |t: Option<u32>| t.and_then(|t| places.get(&t)).copied().unwrap_or(0.0);
@@ -417,8 +461,7 @@ impl Matcher {
             .filter(|(_, n)| place(*n) == 0.0)
             .map(|(t, n)| (t.clone(), self.idf_of(*n) / self.max_idf))
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
-        let variants = &self.variants[entry];
-        let f1s: Vec<f64> = variants
+        let f1s: Vec<f64> = self.variants[entry]
             .iter()
             .map(|v| {
                 let shared: f64 = q
@@ -436,18 +479,38 @@ impl Matcher {
                 }
             })
             .collect();
-        // String similarity (the costly part) only for the variants that share the most terms.
+        // Only the variants that share the most terms are compared as strings.
         let top = f1s.iter().copied().fold(0.0, f64::max);
-        let variant = variants
-            .iter()
-            .zip(&f1s)
-            .filter(|(_, f1)| **f1 >= top - 0.1)
-            .map(|(v, f1)| 0.75 * f1 + 0.25 * strsim::sorensen_dice(&q.text, &v.text))
-            .fold(0.0, f64::max);
-        Evidence {
+        Overlap {
             covered: covered.min(1.0),
-            variant,
             missing,
+            closest: f1s
+                .into_iter()
+                .enumerate()
+                .filter(|(_, f1)| *f1 >= top - 0.1)
+                .collect(),
+        }
+    }
+
+    /// The evidence: the overlap plus how closely the closest variant says the same thing.
+    fn finish(&self, q: &Prepared, entry: usize, overlap: Overlap) -> Evidence {
+        let variants = &self.variants[entry];
+        let mut closest = overlap.closest;
+        closest.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let mut variant: f64 = 0.0;
+        for (i, f1) in closest {
+            let overlap_part = VARIANT_F1_WEIGHT * f1;
+            if overlap_part + (1.0 - VARIANT_F1_WEIGHT) <= variant {
+                break;
+            }
+            let string_part =
+                (1.0 - VARIANT_F1_WEIGHT) * strsim::sorensen_dice(&q.text, &variants[i].text);
+            variant = variant.max(overlap_part + string_part);
+        }
+        Evidence {
+            covered: overlap.covered,
+            variant,
+            missing: overlap.missing,
         }
     }
 
@@ -521,6 +584,8 @@ const CAL_MIDPOINT: f64 = 0.672;
 const COVERAGE_WEIGHT: f64 = 0.8;
 /// Share of the BM25 rank in the similarity.
 const RETRIEVAL_WEIGHT: f64 = 0.1;
+/// Share of term overlap (vs string similarity) in a variant's similarity.
+const VARIANT_F1_WEIGHT: f64 = 0.75;
 
 fn idf_value(df: usize, n: usize) -> f64 {
     (1.0 + (n as f64 - df as f64 + 0.5) / (df as f64 + 0.5)).ln()
