@@ -43,8 +43,10 @@ pub fn run(args: &FillArgs) -> Result<()> {
         limits: args.limits.limits(),
         json: args.json.clone(),
     };
-    let loaded = load(&args.bank)?;
-    let filled = fill_file(&args.input, args.out_dir.as_deref(), &loaded, &opts)?;
+    // Reading the questionnaire does not need the bank: both at once.
+    let (loaded, read) = rayon::join(|| load(&args.bank), || read(&args.input, &opts));
+    let loaded = loaded?;
+    let filled = fill_read(&args.input, read?, args.out_dir.as_deref(), &loaded, &opts)?;
     for line in filled.layout.iter().chain(&filled.notes) {
         eprintln!("{line}");
     }
@@ -63,6 +65,18 @@ pub fn fill_file(
     loaded: &Loaded,
     opts: &FillOptions,
 ) -> Result<Filled> {
+    fill_read(input, read(input, opts)?, out_dir, loaded, opts)
+}
+
+/// A questionnaire read, with the layout of each sheet and its questions.
+pub struct Read {
+    book: ingest::Workbook,
+    layouts: Vec<SheetLayout>,
+    questions: Vec<ingest::Question>,
+}
+
+/// Reads a questionnaire and finds its questions; finding none is an error.
+pub fn read(input: &Path, opts: &FillOptions) -> Result<Read> {
     let book = ingest::read(input, &opts.limits)?;
     let layouts = ingest::detect(&book, &opts.overrides);
     let questions: Vec<_> = layouts.iter().flat_map(|l| l.questions.clone()).collect();
@@ -79,6 +93,26 @@ pub fn fill_file(
             looked.join(", ")
         );
     }
+    Ok(Read {
+        book,
+        layouts,
+        questions,
+    })
+}
+
+/// Answers a questionnaire already read and writes its outputs.
+pub fn fill_read(
+    input: &Path,
+    read: Read,
+    out_dir: Option<&Path>,
+    loaded: &Loaded,
+    opts: &FillOptions,
+) -> Result<Filled> {
+    let Read {
+        book,
+        layouts,
+        questions,
+    } = read;
     let pipeline_opts = Options {
         audience: opts.audience,
         overwrite: opts.overwrite,
@@ -95,27 +129,22 @@ pub fn fill_file(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut notes = Vec::new();
-    let writer = write::filled_writer(book.format);
-    // A package the in-place writer cannot patch still gets its answers, in a rebuilt copy.
-    let (extension, filled) = match writer.render(&book, &outcomes, opts.include_review) {
-        Ok(bytes) => (writer.extension(&book), bytes),
-        Err(e) if matches!(book.format, Format::Xlsx | Format::Xlsm) => {
-            notes.push(format!(
-                "note: {}: could not patch the workbook in place ({e}); wrote a rebuilt copy without its formatting",
-                input.display()
-            ));
-            let rebuild = write::rebuild::RebuildWriter;
-            (
-                rebuild.extension(&book),
-                rebuild.render(&book, &outcomes, opts.include_review)?,
-            )
-        }
-        Err(e) => {
-            return Err(e)
-                .with_context(|| format!("{}: cannot write the filled copy", input.display()));
-        }
+    let provenance = Provenance {
+        input: &input_name,
+        input_sha256: &book.sha256,
+        bank_version: &loaded.bank.version,
+        audience: if opts.audience == Audience::Nda {
+            "nda"
+        } else {
+            "public"
+        },
     };
+    // The two workbooks are independent: rendered side by side.
+    let (filled, review) = rayon::join(
+        || render_filled(input, &book, &outcomes, opts.include_review),
+        || write::review::render(&outcomes, &provenance),
+    );
+    let (extension, filled, mut notes) = filled?;
     let mut outputs = vec![
         Output {
             path: write::output_path(input, out_dir, extension),
@@ -123,19 +152,7 @@ pub fn fill_file(
         },
         Output {
             path: write::output_path(input, out_dir, "review.xlsx"),
-            bytes: write::review::render(
-                &outcomes,
-                &Provenance {
-                    input: &input_name,
-                    input_sha256: &book.sha256,
-                    bank_version: &loaded.bank.version,
-                    audience: if opts.audience == Audience::Nda {
-                        "nda"
-                    } else {
-                        "public"
-                    },
-                },
-            )?,
+            bytes: review?,
         },
     ];
     if let Some(json) = &opts.json {
@@ -158,6 +175,36 @@ pub fn fill_file(
         outputs: outputs.into_iter().map(|o| o.path).collect(),
         notes,
     })
+}
+
+/// The buyer's workbook with the answers: patched in place where the format
+/// allows, else rebuilt; with a note for the user when formatting is lost.
+fn render_filled(
+    input: &Path,
+    book: &ingest::Workbook,
+    outcomes: &[Outcome],
+    include_review: bool,
+) -> Result<(&'static str, Vec<u8>, Vec<String>)> {
+    let writer = write::filled_writer(book.format);
+    match writer.render(book, outcomes, include_review) {
+        Ok(bytes) => Ok((writer.extension(book), bytes, Vec::new())),
+        // A package the in-place writer cannot patch still gets its answers, in a rebuilt copy.
+        Err(e) if matches!(book.format, Format::Xlsx | Format::Xlsm) => {
+            let note = format!(
+                "note: {}: could not patch the workbook in place ({e}); wrote a rebuilt copy without its formatting",
+                input.display()
+            );
+            let rebuild = write::rebuild::RebuildWriter;
+            Ok((
+                rebuild.extension(book),
+                rebuild.render(book, outcomes, include_review)?,
+                vec![note],
+            ))
+        }
+        Err(e) => {
+            Err(e).with_context(|| format!("{}: cannot write the filled copy", input.display()))
+        }
+    }
 }
 
 /// One line per sheet saying what was detected, so a person can check it

@@ -283,13 +283,20 @@ fn check_soa(file: &SourceFile, soa: &Soa) -> Result<()> {
 }
 
 fn compile_rules(file: &SourceFile) -> Result<Vec<Rule>> {
+    use rayon::prelude::*;
     let raw: RawCircles = file.parse_toml()?;
+    // Compiling is most of loading the mappings; rules compile independently.
+    let compiled: Vec<Result<Regex, regex::Error>> = raw
+        .rule
+        .par_iter()
+        .map(|r| crate::text::regex(r.pattern.get_ref()))
+        .collect();
     raw.rule
         .into_iter()
+        .zip(compiled)
         .enumerate()
-        .map(|(i, r)| {
-            let span = r.pattern.span();
-            let pattern = crate::text::regex(r.pattern.get_ref()).map_err(|e| {
+        .map(|(i, (r, pattern))| {
+            let pattern = pattern.map_err(|e| {
                 let first = e
                     .to_string()
                     .lines()
@@ -299,7 +306,7 @@ fn compile_rules(file: &SourceFile) -> Result<Vec<Rule>> {
                     .to_string();
                 anyhow::anyhow!(
                     "{}: invalid regular expression in rule {}: {first}",
-                    file.at(&span),
+                    file.at(&r.pattern.span()),
                     i + 1
                 )
             })?;
