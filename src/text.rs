@@ -1,12 +1,34 @@
 //! Regular expressions for question text.
 
 use regex::{Regex, RegexSet};
+use regex_automata::meta;
+use regex_automata::nfa::thompson::WhichCaptures;
 
 /// Compiles a pattern with ASCII word boundaries. A Unicode `\b` keeps the
 /// regex crate off its fast DFA engines; questionnaires are matched on words
 /// in Latin script, where the ASCII boundary gives the same answers.
 pub fn regex(pattern: &str) -> Result<Regex, regex::Error> {
     Regex::new(&ascii_boundaries(pattern))
+}
+
+/// Compiles a pattern that is only ever asked whether it matches, with ASCII
+/// word boundaries. Without capture groups, a one-pass DFA, a backtracker or
+/// a literal prefilter (case-insensitive word lists defeat it anyway), it
+/// compiles in about half the time and matches no slower.
+/// The error is the parser's explanation, for people.
+pub fn match_only(pattern: &str) -> Result<meta::Regex, String> {
+    let config = meta::Config::new()
+        .which_captures(WhichCaptures::None)
+        .onepass(false)
+        .backtrack(false)
+        .auto_prefilter(false);
+    meta::Builder::new()
+        .configure(config)
+        .build(&ascii_boundaries(pattern))
+        .map_err(|e| {
+            e.syntax_error()
+                .map_or_else(|| e.to_string(), ToString::to_string)
+        })
 }
 
 /// For patterns written in the source: they are known to be valid.
@@ -34,5 +56,9 @@ mod tests {
         assert!(r.is_match("Is MFA on?"));
         assert!(!r.is_match("gdprx"));
         assert!(r.is_match("über GDPR-Pflichten"));
+        let m = match_only(r"(?i)\b(mfa|gdpr)\b").unwrap();
+        assert!(m.is_match("Is MFA on?"));
+        assert!(!m.is_match("gdprx"));
+        assert!(m.is_match("über GDPR-Pflichten"));
     }
 }

@@ -9,7 +9,6 @@ pub mod annex_a;
 use crate::model::{Circle, ControlId};
 use crate::source::{SourceFile, embedded_mapping};
 use anyhow::{Context, Result, bail};
-use regex::Regex;
 use serde::Deserialize;
 use std::collections::HashSet;
 use std::path::Path;
@@ -128,7 +127,7 @@ struct RawCircles {
 pub struct Rule {
     pub name: String,
     pub circle: Circle,
-    pub pattern: Regex,
+    pub pattern: regex_automata::meta::Regex,
     pub weight: f64,
 }
 
@@ -286,10 +285,10 @@ fn compile_rules(file: &SourceFile) -> Result<Vec<Rule>> {
     use rayon::prelude::*;
     let raw: RawCircles = file.parse_toml()?;
     // Compiling is most of loading the mappings; rules compile independently.
-    let compiled: Vec<Result<Regex, regex::Error>> = raw
+    let compiled: Vec<Result<_, _>> = raw
         .rule
         .par_iter()
-        .map(|r| crate::text::regex(r.pattern.get_ref()))
+        .map(|r| crate::text::match_only(r.pattern.get_ref()))
         .collect();
     raw.rule
         .into_iter()
@@ -297,13 +296,7 @@ fn compile_rules(file: &SourceFile) -> Result<Vec<Rule>> {
         .enumerate()
         .map(|(i, (r, pattern))| {
             let pattern = pattern.map_err(|e| {
-                let first = e
-                    .to_string()
-                    .lines()
-                    .last()
-                    .unwrap_or("")
-                    .trim()
-                    .to_string();
+                let first = e.lines().last().unwrap_or("").trim().to_string();
                 anyhow::anyhow!(
                     "{}: invalid regular expression in rule {}: {first}",
                     file.at(&r.pattern.span()),
