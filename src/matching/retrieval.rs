@@ -6,19 +6,19 @@
 use super::analysis::Terms;
 use anyhow::{Context, Result};
 use rustc_hash::FxHashMap;
-use tantivy::collector::TopDocs;
+use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::query::{Bm25StatisticsProvider, BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
     FAST, Field, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Index, Searcher, TantivyDocument, Term};
+use tantivy::{
+    DocId, Index, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument, Term,
+};
 
 const ANALYZER: &str = "qfill";
 const ENTRY: &str = "entry";
-/// Documents fetched per wanted entry: an entry has a document per question variant.
-const HITS_PER_ENTRY: usize = 4;
 /// Weight of the entry's tags and id words in retrieval.
 const KEYWORD_BOOST: f32 = 0.5;
 /// Weight of the answer text next to the question variants in retrieval.
@@ -39,9 +39,45 @@ pub struct Retriever {
     fields: [(Field, f32); 3],
     /// The entry number of each document, per segment.
     entries: Vec<Column<u64>>,
-    /// Which fields hold each indexed term, a bit per field in `fields`
-    /// order: a term a field lacks would only cost an empty clause.
-    holders: FxHashMap<String, u8>,
+    /// The BM25 statistics, read once from the index.
+    statistics: Statistics,
+}
+
+/// What BM25 needs to know about the index, kept at hand: tantivy would
+/// otherwise look each term up again for every query.
+struct Statistics {
+    fields: [Field; 3],
+    docs: u64,
+    /// Tokens per field.
+    tokens: [u64; 3],
+    /// Documents holding each term, per field (in `fields` order). A query
+    /// skips the fields where a term is absent: they could only add nothing.
+    doc_freq: FxHashMap<String, [u64; 3]>,
+}
+
+impl Statistics {
+    fn slot(&self, field: Field) -> Option<usize> {
+        self.fields.iter().position(|f| *f == field)
+    }
+}
+
+impl Bm25StatisticsProvider for Statistics {
+    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
+        Ok(self.slot(field).map_or(0, |i| self.tokens[i]))
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        Ok(self.docs)
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        let held = term
+            .value()
+            .as_str()
+            .and_then(|t| self.doc_freq.get(t))
+            .zip(self.slot(term.field()));
+        Ok(held.map_or(0, |(df, i)| df[i]))
+    }
 }
 
 impl Retriever {
@@ -78,7 +114,12 @@ impl Retriever {
             (answer, ANSWER_BOOST),
         ];
         let mut entries = Vec::new();
-        let mut holders: FxHashMap<String, u8> = FxHashMap::default();
+        let mut statistics = Statistics {
+            fields: fields.map(|(f, _)| f),
+            docs: 0,
+            tokens: [0; 3],
+            doc_freq: FxHashMap::default(),
+        };
         for segment in searcher.segment_readers() {
             entries.push(
                 segment
@@ -86,12 +127,15 @@ impl Retriever {
                     .u64(ENTRY)
                     .context("cannot read the search index")?,
             );
-            for (bit, (field, _)) in fields.iter().enumerate() {
+            statistics.docs += u64::from(segment.max_doc());
+            for (i, (field, _)) in fields.iter().enumerate() {
                 let inverted = segment.inverted_index(*field)?;
+                statistics.tokens[i] += inverted.total_num_tokens();
                 let mut terms = inverted.terms().stream()?;
                 while terms.advance() {
                     let term = String::from_utf8_lossy(terms.key()).into_owned();
-                    *holders.entry(term).or_insert(0) |= 1 << bit;
+                    statistics.doc_freq.entry(term).or_default()[i] +=
+                        u64::from(terms.value().doc_freq);
                 }
             }
         }
@@ -99,7 +143,7 @@ impl Retriever {
             searcher,
             fields,
             entries,
-            holders,
+            statistics,
         })
     }
 
@@ -107,9 +151,11 @@ impl Retriever {
     pub fn retrieve(&self, terms: &Terms, limit: usize) -> Vec<(usize, f32)> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (tok, w) in &terms.weights {
-            let held = self.holders.get(tok).copied().unwrap_or(0);
-            for (bit, (field, boost)) in self.fields.iter().enumerate() {
-                if held & (1 << bit) == 0 {
+            let Some(held) = self.statistics.doc_freq.get(tok) else {
+                continue;
+            };
+            for ((field, boost), df) in self.fields.iter().zip(held) {
+                if *df == 0 {
                     continue;
                 }
                 let tq = TermQuery::new(
@@ -126,29 +172,76 @@ impl Retriever {
             return Vec::new();
         }
         let query = BooleanQuery::new(clauses);
-        let Ok(hits) = self.searcher.search(
-            &query,
-            &TopDocs::with_limit(limit * HITS_PER_ENTRY).order_by_score(),
-        ) else {
+        let collector = BestPerEntry {
+            entries: &self.entries,
+        };
+        let Ok(best) =
+            self.searcher
+                .search_with_statistics_provider(&query, &collector, &self.statistics)
+        else {
             return Vec::new();
         };
-        let mut best: FxHashMap<usize, f32> = FxHashMap::default();
-        for (score, addr) in hits {
-            // The entry number is a fast field: no stored document is loaded.
-            let Some(entry) = self
-                .entries
-                .get(addr.segment_ord as usize)
-                .and_then(|col| col.first(addr.doc_id))
-            else {
-                continue;
-            };
-            let slot = best.entry(entry as usize).or_insert(0.0);
-            *slot = slot.max(score);
-        }
         let mut ranked: Vec<(usize, f32)> = best.into_iter().collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         ranked.truncate(limit);
         ranked
+    }
+}
+
+/// Collects every matching document's score as its entry's best score.
+/// A bank's index is small: scoring every match costs less than pruning
+/// towards a top-k, and an entry with many variants cannot crowd others out.
+struct BestPerEntry<'a> {
+    entries: &'a [Column<u64>],
+}
+
+struct SegmentBest {
+    entries: Option<Column<u64>>,
+    best: FxHashMap<usize, f32>,
+}
+
+impl Collector for BestPerEntry<'_> {
+    type Fruit = FxHashMap<usize, f32>;
+    type Child = SegmentBest;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        _: &SegmentReader,
+    ) -> tantivy::Result<SegmentBest> {
+        Ok(SegmentBest {
+            entries: self.entries.get(segment as usize).cloned(),
+            best: FxHashMap::default(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, segments: Vec<FxHashMap<usize, f32>>) -> tantivy::Result<Self::Fruit> {
+        let mut best: FxHashMap<usize, f32> = FxHashMap::default();
+        for (entry, score) in segments.into_iter().flatten() {
+            let slot = best.entry(entry).or_insert(score);
+            *slot = slot.max(score);
+        }
+        Ok(best)
+    }
+}
+
+impl SegmentCollector for SegmentBest {
+    type Fruit = FxHashMap<usize, f32>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        // The entry number is a fast field: no stored document is loaded.
+        if let Some(entry) = self.entries.as_ref().and_then(|c| c.first(doc)) {
+            let slot = self.best.entry(entry as usize).or_insert(score);
+            *slot = slot.max(score);
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.best
     }
 }
 
