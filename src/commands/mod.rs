@@ -26,8 +26,18 @@ pub struct Loaded {
 
 /// Loads what `--bank`/`--mappings` name, else ./answer-bank and ./mappings, else the built-in defaults.
 pub fn load(args: &BankArgs) -> Result<Loaded> {
-    let (files, mappings) = sources(args.bank.as_deref(), args.mappings.as_deref())?;
-    let bank = Bank::load(&files, &mappings)?;
+    let files = bank_files(args.bank.as_deref())?;
+    // The bank and its index are built while the mappings' rules compile.
+    let build = |m: &Mappings| -> Result<(Bank, Matcher)> {
+        let bank = Bank::load(&files, m)?;
+        let matcher = Matcher::new(&bank, m)?;
+        Ok((bank, matcher))
+    };
+    let (mappings, built) = match mappings_dir(args.mappings.as_deref()) {
+        Some(dir) => Mappings::load_then(dir, build)?,
+        None => Mappings::builtin_then(build)?,
+    };
+    let (bank, matcher) = built?;
     let mut thresholds = mappings.thresholds;
     if let Some(a) = args.auto_threshold {
         thresholds.auto = a;
@@ -36,11 +46,10 @@ pub fn load(args: &BankArgs) -> Result<Loaded> {
         thresholds.review = r;
     }
     check_thresholds(thresholds)?;
-    let matcher = Matcher::new(&bank, &mappings)?.with_thresholds(thresholds);
     Ok(Loaded {
         bank,
         mappings,
-        matcher,
+        matcher: matcher.with_thresholds(thresholds),
     })
 }
 
@@ -49,17 +58,25 @@ pub fn sources(
     bank: Option<&Path>,
     mappings: Option<&Path>,
 ) -> Result<(Vec<SourceFile>, Mappings)> {
-    let mappings = match mappings {
+    let mappings = match mappings_dir(mappings) {
         Some(dir) => Mappings::load(dir)?,
-        None if Path::new("mappings").is_dir() => Mappings::load(Path::new("mappings"))?,
         None => Mappings::builtin()?,
     };
-    let files = match bank {
-        Some(dir) => toml_files_in(dir)?,
-        None if Path::new("answer-bank").is_dir() => toml_files_in(Path::new("answer-bank"))?,
-        None => embedded_toml_files(&DEFAULT_BANK, "(built-in) answer-bank"),
-    };
-    Ok((files, mappings))
+    Ok((bank_files(bank)?, mappings))
+}
+
+/// The mappings folder named, else ./mappings if there is one; `None` means the built-in ones.
+fn mappings_dir(named: Option<&Path>) -> Option<&Path> {
+    named.or_else(|| Some(Path::new("mappings")).filter(|p| p.is_dir()))
+}
+
+/// The bank folder named, else ./answer-bank, else the built-in bank.
+fn bank_files(named: Option<&Path>) -> Result<Vec<SourceFile>> {
+    match named {
+        Some(dir) => toml_files_in(dir),
+        None if Path::new("answer-bank").is_dir() => toml_files_in(Path::new("answer-bank")),
+        None => Ok(embedded_toml_files(&DEFAULT_BANK, "(built-in) answer-bank")),
+    }
 }
 
 fn check_thresholds(t: Thresholds) -> Result<()> {

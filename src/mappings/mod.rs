@@ -198,28 +198,52 @@ const FILES: [&str; 6] = [
 impl Mappings {
     /// The defaults embedded in the binary.
     pub fn builtin() -> Result<Mappings> {
-        Self::from_files(|name| Ok(embedded_mapping(name)))
+        Ok(Self::builtin_then(|_| ())?.0)
     }
 
     /// Reads `dir`; files it lacks come from the built-in defaults.
     pub fn load(dir: &Path) -> Result<Mappings> {
+        Ok(Self::load_then(dir, |_| ())?.0)
+    }
+
+    /// [`Mappings::builtin`], running `then` while the circle rules compile.
+    pub fn builtin_then<R: Send>(
+        then: impl FnOnce(&Mappings) -> R + Send,
+    ) -> Result<(Mappings, R)> {
+        Self::from_files(|name| Ok(embedded_mapping(name)), then)
+    }
+
+    /// [`Mappings::load`], running `then` while the circle rules compile.
+    pub fn load_then<R: Send>(
+        dir: &Path,
+        then: impl FnOnce(&Mappings) -> R + Send,
+    ) -> Result<(Mappings, R)> {
         if !dir.is_dir() {
             bail!(
                 "{}: the mappings directory does not exist; run `qfill init DIR` to write the defaults",
                 dir.display()
             );
         }
-        Self::from_files(|name| {
-            let path = dir.join(name);
-            if path.exists() {
-                SourceFile::read(&path).map(Some)
-            } else {
-                Ok(embedded_mapping(name))
-            }
-        })
+        Self::from_files(
+            |name| {
+                let path = dir.join(name);
+                if path.exists() {
+                    SourceFile::read(&path).map(Some)
+                } else {
+                    Ok(embedded_mapping(name))
+                }
+            },
+            then,
+        )
     }
 
-    fn from_files(mut get: impl FnMut(&str) -> Result<Option<SourceFile>>) -> Result<Mappings> {
+    /// Parses and checks every file. Compiling the circle rules is most of the
+    /// work and only classifying needs them, so `then` (loading the bank,
+    /// building its index) runs meanwhile, on mappings without rules.
+    fn from_files<R: Send>(
+        mut get: impl FnMut(&str) -> Result<Option<SourceFile>>,
+        then: impl FnOnce(&Mappings) -> R + Send,
+    ) -> Result<(Mappings, R)> {
         let mut files = Vec::new();
         for name in FILES {
             let f = get(name)?.with_context(|| format!("mappings/{name} is missing"))?;
@@ -241,14 +265,17 @@ impl Mappings {
                 matching.name
             );
         }
-        Ok(Mappings {
+        let mut mappings = Mappings {
             scope,
             soa: soa_parsed,
-            rules: compile_rules(&circles)?,
+            rules: Vec::new(),
             synonyms: synonyms.parse_toml()?,
             wording: wording.parse_toml()?,
             thresholds,
-        })
+        };
+        let (rules, then) = rayon::join(|| compile_rules(&circles), || then(&mappings));
+        mappings.rules = rules?;
+        Ok((mappings, then))
     }
 }
 
