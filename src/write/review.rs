@@ -48,6 +48,8 @@ fn status_color(s: Status) -> Color {
 pub fn render(outcomes: &[Outcome], prov: &Provenance) -> Result<Vec<u8>> {
     let mut book = Workbook::new();
     book.set_properties(&fixed_properties());
+    // An internal working file: written fast rather than small.
+    book.set_zip_compression_level(1);
     let header = Format::new()
         .set_bold()
         .set_background_color(Color::RGB(0x1F4E78))
@@ -60,6 +62,11 @@ pub fn render(outcomes: &[Outcome], prov: &Provenance) -> Result<Vec<u8>> {
         .set_num_format("0.00")
         .set_align(rust_xlsxwriter::FormatAlign::Top);
 
+    let status_formats = Status::ALL.map(|s| {
+        Format::new()
+            .set_background_color(status_color(s))
+            .set_align(rust_xlsxwriter::FormatAlign::Top)
+    });
     let ws = book.add_worksheet();
     ws.set_name("Review")?;
     for (c, h) in HEADERS.iter().chain(EXTRA.iter()).enumerate() {
@@ -69,9 +76,6 @@ pub fn render(outcomes: &[Outcome], prov: &Provenance) -> Result<Vec<u8>> {
     for (i, o) in outcomes.iter().enumerate() {
         let r = i as u32 + 1;
         let q = &o.question;
-        let status_fmt = Format::new()
-            .set_background_color(status_color(o.status))
-            .set_align(rust_xlsxwriter::FormatAlign::Top);
         let controls: Vec<String> = o.controls.iter().map(ToString::to_string).collect();
         let alternatives: Vec<String> = o
             .alternatives()
@@ -83,7 +87,13 @@ pub fn render(outcomes: &[Outcome], prov: &Provenance) -> Result<Vec<u8>> {
         ws.write_string_with_format(r, 2, q.id.as_deref().unwrap_or(""), &wrap)?;
         ws.write_string_with_format(r, 3, clip(&q.text), &wrap)?;
         ws.write_string_with_format(r, 4, o.circle.as_str(), &wrap)?;
-        ws.write_string_with_format(r, 5, o.status.as_str(), &status_fmt)?;
+        let status_format = Status::ALL.iter().position(|s| *s == o.status);
+        ws.write_string_with_format(
+            r,
+            5,
+            o.status.as_str(),
+            &status_formats[status_format.unwrap_or_default()],
+        )?;
         ws.write_number_with_format(r, 6, o.confidence, &pct)?;
         ws.write_string_with_format(r, 7, o.bank_id.as_deref().unwrap_or(""), &wrap)?;
         let answer = match (&o.status, &q.existing) {
