@@ -90,6 +90,34 @@ pub struct Matcher {
     thresholds: Thresholds,
 }
 
+/// The size of a text as Sørensen–Dice counts it: whitespace left out.
+#[derive(Debug, Clone, Copy)]
+struct DiceSize {
+    chars: usize,
+    bytes: usize,
+}
+
+impl DiceSize {
+    fn of(text: &str) -> DiceSize {
+        let kept = text.chars().filter(|c| !c.is_whitespace());
+        let (chars, bytes) = kept.fold((0, 0), |(n, b), c| (n + 1, b + c.len_utf8()));
+        DiceSize { chars, bytes }
+    }
+
+    /// The highest `strsim::sorensen_dice` two texts of these sizes can
+    /// reach: every bigram of the shorter shared, over the same denominator.
+    fn ceiling(self, other: DiceSize) -> f64 {
+        if self.chars == other.chars && self.bytes == other.bytes {
+            return 1.0; // the texts may be equal
+        }
+        if self.bytes < 2 || other.bytes < 2 {
+            return 0.0;
+        }
+        let shared = self.chars.min(other.chars).saturating_sub(1);
+        (2 * shared) as f64 / (self.bytes + other.bytes - 2) as f64
+    }
+}
+
 /// A question variant as re-ranking reads it.
 struct Variant {
     /// Its term numbers, sorted.
@@ -98,6 +126,7 @@ struct Variant {
     mass: f64,
     /// The normalised main ask, lowercased, for string similarity.
     text: String,
+    size: DiceSize,
 }
 
 /// An entry analysed once, for both the index and the re-ranker.
@@ -161,6 +190,7 @@ struct Prepared {
     mass: f64,
     /// The normalised main ask, lowercased, for string similarity.
     text: String,
+    size: DiceSize,
     /// What the question is about (see `key_objects`), with term numbers.
     key_objects: Vec<(String, Option<u32>)>,
 }
@@ -170,17 +200,21 @@ struct Prepared {
 struct Overlap {
     covered: f64,
     missing: Option<(String, f64)>,
-    /// The variants sharing the most terms with the question, with their F1.
-    closest: Vec<(usize, f64)>,
+    /// The variants sharing the most terms with the question: their F1 and
+    /// the highest similarity string comparison could give them.
+    closest: Vec<Closest>,
+}
+
+struct Closest {
+    variant: usize,
+    f1: f64,
+    ceiling: f64,
 }
 
 impl Overlap {
-    /// The closest-variant similarity if the strings had nothing in common.
-    fn variant_floor(&self) -> f64 {
-        self.closest
-            .iter()
-            .map(|(_, f1)| VARIANT_F1_WEIGHT * f1)
-            .fold(0.0, f64::max)
+    /// The highest closest-variant similarity the strings could give.
+    fn variant_ceiling(&self) -> f64 {
+        self.closest.iter().map(|c| c.ceiling).fold(0.0, f64::max)
     }
 }
 
@@ -231,6 +265,7 @@ impl Matcher {
                                 .map(|(t, w)| w * idf[number(t) as usize])
                                 .sum(),
                             text: v.text.clone(),
+                            size: DiceSize::of(&v.text),
                         }
                     })
                     .collect()
@@ -320,11 +355,13 @@ impl Matcher {
                 (t, n)
             })
             .collect();
+        let text = normalised.to_lowercase();
         Prepared {
             terms,
             scored,
             mass,
-            text: normalised.to_lowercase(),
+            size: DiceSize::of(&text),
+            text,
             key_objects,
         }
     }
@@ -361,11 +398,7 @@ impl Matcher {
         let mut overlaps: Vec<(usize, f32, Overlap, f64)> = overlaps
             .into_iter()
             .map(|(entry, retrieval, o)| {
-                let highest = similarity(
-                    o.covered,
-                    o.variant_floor() + (1.0 - VARIANT_F1_WEIGHT),
-                    retrieval,
-                );
+                let highest = similarity(o.covered, o.variant_ceiling(), retrieval);
                 (entry, retrieval, o, highest)
             })
             .collect();
@@ -461,7 +494,8 @@ impl Matcher {
             .filter(|(_, n)| place(*n) == 0.0)
             .map(|(t, n)| (t.clone(), self.idf_of(*n) / self.max_idf))
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
-        let f1s: Vec<f64> = self.variants[entry]
+        let variants = &self.variants[entry];
+        let f1s: Vec<f64> = variants
             .iter()
             .map(|v| {
                 let shared: f64 = q
@@ -488,6 +522,12 @@ impl Matcher {
                 .into_iter()
                 .enumerate()
                 .filter(|(_, f1)| *f1 >= top - 0.1)
+                .map(|(i, f1)| Closest {
+                    variant: i,
+                    f1,
+                    ceiling: VARIANT_F1_WEIGHT * f1
+                        + (1.0 - VARIANT_F1_WEIGHT) * q.size.ceiling(variants[i].size),
+                })
                 .collect(),
         }
     }
@@ -496,16 +536,16 @@ impl Matcher {
     fn finish(&self, q: &Prepared, entry: usize, overlap: Overlap) -> Evidence {
         let variants = &self.variants[entry];
         let mut closest = overlap.closest;
-        closest.sort_by(|a, b| b.1.total_cmp(&a.1));
+        closest.sort_by(|a, b| b.ceiling.total_cmp(&a.ceiling));
         let mut variant: f64 = 0.0;
-        for (i, f1) in closest {
-            let overlap_part = VARIANT_F1_WEIGHT * f1;
-            if overlap_part + (1.0 - VARIANT_F1_WEIGHT) <= variant {
+        for c in closest {
+            // Taken by how high they could reach: the rest cannot beat the best.
+            if c.ceiling <= variant {
                 break;
             }
-            let string_part =
-                (1.0 - VARIANT_F1_WEIGHT) * strsim::sorensen_dice(&q.text, &variants[i].text);
-            variant = variant.max(overlap_part + string_part);
+            let string_part = (1.0 - VARIANT_F1_WEIGHT)
+                * strsim::sorensen_dice(&q.text, &variants[c.variant].text);
+            variant = variant.max(VARIANT_F1_WEIGHT * c.f1 + string_part);
         }
         Evidence {
             covered: overlap.covered,
@@ -626,6 +666,14 @@ mod tests {
         let bank = Bank::load(&embedded_toml_files(&DEFAULT_BANK, "answer-bank"), &m).unwrap();
         let matcher = Matcher::new(&bank, &m).unwrap();
         (bank, matcher)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_dice_ceiling_is_never_below_strsim(a in "[ a-cé\t]{0,12}", b in "[ a-cé]{0,12}") {
+            let ceiling = DiceSize::of(&a).ceiling(DiceSize::of(&b));
+            proptest::prop_assert!(ceiling >= strsim::sorensen_dice(&a, &b), "{a:?} {b:?}");
+        }
     }
 
     #[test]
