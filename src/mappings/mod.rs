@@ -273,7 +273,8 @@ impl Mappings {
             wording: wording.parse_toml()?,
             thresholds,
         };
-        let (rules, then) = rayon::join(|| compile_rules(&circles), || then(&mappings));
+        // `then` goes first: this thread runs it, an idle one takes the rules.
+        let (then, rules) = rayon::join(|| then(&mappings), || compile_rules(&circles));
         mappings.rules = rules?;
         Ok((mappings, then))
     }
