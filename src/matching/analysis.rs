@@ -18,12 +18,19 @@ pub struct Terms {
 }
 
 impl Terms {
+    /// The distinct tokens, each at `weight`.
+    pub fn of(tokens: &[String], weight: f64) -> Terms {
+        Terms {
+            weights: tokens.iter().map(|t| (t.clone(), weight)).collect(),
+        }
+    }
+
     pub fn keys(&self) -> impl Iterator<Item = &String> {
         self.weights.keys()
     }
 
     /// Adds the terms of `other` that are not here yet.
-    fn add_missing(&mut self, other: Terms) {
+    pub fn add_missing(&mut self, other: Terms) {
         for (k, w) in other.weights {
             self.weights.entry(k).or_insert(w);
         }
@@ -76,20 +83,28 @@ impl Analysis {
 
     /// The weighted terms of a normalised text.
     pub fn terms_of_normalised(&self, text: &str, weight: f64) -> Terms {
-        let mut t = Terms::default();
-        for tok in self.tokens(text) {
-            let w = t.weights.entry(tok).or_insert(0.0);
-            *w = w.max(weight);
-        }
-        t
+        Terms::of(&self.tokens(text), weight)
     }
 
     /// A question's terms: the main ask (given normalised) at full weight,
     /// follow-ups at less.
     pub fn question_terms(&self, normalised_main: &str, follow_up: &str) -> Terms {
-        let mut t = self.terms_of_normalised(normalised_main, 1.0);
-        t.add_missing(self.terms(follow_up, FOLLOW_UP_WEIGHT));
-        t
+        self.with_follow_up(self.terms_of_normalised(normalised_main, 1.0), follow_up)
+    }
+
+    /// Adds a question's follow-up terms, at less weight than its main ask.
+    pub fn with_follow_up(&self, mut main: Terms, follow_up: &str) -> Terms {
+        main.add_missing(self.terms(follow_up, FOLLOW_UP_WEIGHT));
+        main
+    }
+
+    /// Every analysed word of every synonym phrase.
+    pub fn synonym_words(&self) -> impl Iterator<Item = &String> {
+        self.synonyms
+            .by_first
+            .values()
+            .flatten()
+            .flat_map(|(_, phrase)| phrase)
     }
 
     /// Appends a group token for each synonym group the text mentions, so
@@ -397,6 +412,7 @@ pub fn normalise(text: &str) -> String {
 /// that "pentests" meets "pentest" and "penetration testing" meets
 /// "penetration test"; indexed by first token for a single pass over a text.
 fn compile_synonyms(s: &Synonyms, analyzer: &TextAnalyzer) -> CompiledSynonyms {
+    use rayon::prelude::*;
     let plain = Analysis {
         analyzer: analyzer.clone(),
         synonyms: CompiledSynonyms {
@@ -404,21 +420,21 @@ fn compile_synonyms(s: &Synonyms, analyzer: &TextAnalyzer) -> CompiledSynonyms {
             by_first: FxHashMap::default(),
         },
     };
+    let phrases: Vec<Vec<Vec<String>>> = s
+        .groups
+        .par_iter()
+        .map(|g| g.iter().map(|t| plain.analyse(&normalise(t))).collect())
+        .collect();
     let mut by_first: FxHashMap<String, Vec<(usize, Vec<String>)>> = FxHashMap::default();
-    let mut tokens = Vec::new();
-    for (i, g) in s.groups.iter().enumerate() {
-        tokens.push(format!("qsyn{i}"));
-        for phrase in g
-            .iter()
-            .map(|t| plain.analyse(&normalise(t)))
-            .filter(|p| !p.is_empty())
-        {
+    for (i, group) in phrases.into_iter().enumerate() {
+        for phrase in group.into_iter().filter(|p| !p.is_empty()) {
             by_first
                 .entry(phrase[0].clone())
                 .or_default()
                 .push((i, phrase));
         }
     }
+    let tokens = (0..s.groups.len()).map(|i| format!("qsyn{i}")).collect();
     CompiledSynonyms { tokens, by_first }
 }
 

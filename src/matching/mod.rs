@@ -293,13 +293,10 @@ impl Matcher {
                 p
             })
             .collect();
-        let synonym_words = mappings
-            .synonyms
-            .groups
-            .iter()
-            .flatten()
-            .flat_map(|t| analysis.tokens(&normalise(t)))
+        let synonym_words = analysis
+            .synonym_words()
             .filter(|t| !t.starts_with("qsyn"))
+            .cloned()
             .collect();
         Ok(Matcher {
             retriever,
@@ -323,7 +320,10 @@ impl Matcher {
     /// synonym group knows ("2FA") is carried by the group's token and would
     /// otherwise count as an unmatched rare word.
     fn query_terms(&self, normalised_main: &str, follow_up: &str) -> Terms {
-        let mut t = self.analysis.question_terms(normalised_main, follow_up);
+        self.known_or_plain(self.analysis.question_terms(normalised_main, follow_up))
+    }
+
+    fn known_or_plain(&self, mut t: Terms) -> Terms {
         t.weights.retain(|term, _| {
             self.vocabulary.contains_key(term) || !self.synonym_words.contains(term)
         });
@@ -333,7 +333,18 @@ impl Matcher {
     fn prepare(&self, question: &str) -> Prepared {
         let (main, follow) = main_ask(question);
         let normalised = normalise(&main);
-        let terms = self.query_terms(&normalised, &follow);
+        // Analysed once: the tokens and the synonym groups they name serve
+        // both the terms and the key objects.
+        let tokens = self.analysis.analyse(&normalised);
+        let groups: Vec<String> = self
+            .analysis
+            .groups_in(&tokens)
+            .into_iter()
+            .cloned()
+            .collect();
+        let mut main_terms = Terms::of(&tokens, 1.0);
+        main_terms.add_missing(Terms::of(&groups, 1.0));
+        let terms = self.known_or_plain(self.analysis.with_follow_up(main_terms, &follow));
         let scored: Vec<Scored> = terms
             .weights
             .iter()
@@ -348,7 +359,7 @@ impl Matcher {
             .collect();
         let mass = scored.iter().map(|s| s.weight * s.idf).sum();
         let key_objects = self
-            .key_objects(&main, &normalised)
+            .key_objects(&main, groups)
             .into_iter()
             .map(|t| {
                 let n = self.vocabulary.get(&t).copied();
@@ -558,14 +569,8 @@ impl Matcher {
     /// synonym groups it names, and its acronyms and proper names (systems,
     /// regulators, standards, vendors). An entry that names none of them while
     /// other entries do is likely about something else.
-    fn key_objects(&self, main_ask: &str, normalised: &str) -> Vec<String> {
-        let tokens = self.analysis.analyse(normalised);
-        let mut out: Vec<String> = self
-            .analysis
-            .groups_in(&tokens)
-            .into_iter()
-            .cloned()
-            .collect();
+    fn key_objects(&self, main_ask: &str, groups: Vec<String>) -> Vec<String> {
+        let mut out = groups;
         let mut sentence_start = true;
         for word in main_ask.split_whitespace() {
             let w = word.trim_matches(|c: char| !c.is_alphanumeric());
