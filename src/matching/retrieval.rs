@@ -1,14 +1,21 @@
 //! Retrieval: a tantivy in-memory index with one document per question
 //! variant (its entry's keywords and answer at lower weights). Queries are
-//! built from analysed tokens as a BooleanQuery of TermQuery, so no user text
-//! is ever parsed as query syntax.
+//! built from analysed tokens as a BooleanQuery of term queries, so no user
+//! text is ever parsed as query syntax; each term's BM25 weight is made once
+//! per run, not once per question.
 
 use super::analysis::Terms;
 use anyhow::{Context, Result};
 use rustc_hash::FxHashMap;
+use std::sync::OnceLock;
+use tantivy::DocSet;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
-use tantivy::query::{Bm25StatisticsProvider, BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::query::{
+    Bm25Weight, BooleanQuery, EmptyScorer, EnableScoring, Explanation, Occur, Query, Scorer, Weight,
+};
 use tantivy::schema::{
     FAST, Field, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions,
 };
@@ -44,39 +51,83 @@ pub struct Retriever {
 }
 
 /// What BM25 needs to know about the index, kept at hand: tantivy would
-/// otherwise look each term up again for every query.
+/// otherwise look each term up and weigh it again for every query.
 struct Statistics {
-    fields: [Field; 3],
     docs: u64,
-    /// Tokens per field.
+    /// Tokens per field (in `fields` order).
     tokens: [u64; 3],
-    /// Documents holding each term, per field (in `fields` order). A query
-    /// skips the fields where a term is absent: they could only add nothing.
-    doc_freq: FxHashMap<String, [u64; 3]>,
+    /// Per term, its place in each field. A query skips the fields where a
+    /// term is absent: they could only add nothing.
+    terms: FxHashMap<String, [FieldTerm; 3]>,
+}
+
+#[derive(Default)]
+struct FieldTerm {
+    /// Documents holding the term in this field.
+    doc_freq: u64,
+    /// Its BM25 weight, made the first time a question asks for it.
+    bm25: OnceLock<Bm25Weight>,
 }
 
 impl Statistics {
-    fn slot(&self, field: Field) -> Option<usize> {
-        self.fields.iter().position(|f| *f == field)
+    /// The BM25 weight of a term in the field at `slot`, as tantivy's own
+    /// term query computes it.
+    fn bm25(&self, term: &FieldTerm, slot: usize) -> Bm25Weight {
+        term.bm25
+            .get_or_init(|| {
+                let average_fieldnorm = self.tokens[slot] as Score / self.docs as Score;
+                Bm25Weight::for_one_term_without_explain(
+                    term.doc_freq,
+                    self.docs,
+                    average_fieldnorm,
+                )
+            })
+            .clone()
     }
 }
 
-impl Bm25StatisticsProvider for Statistics {
-    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
-        Ok(self.slot(field).map_or(0, |i| self.tokens[i]))
+/// A term query with its BM25 weight (boost included) made in advance.
+#[derive(Clone)]
+struct WeighedTermQuery {
+    term: Term,
+    bm25: Bm25Weight,
+}
+
+impl std::fmt::Debug for WeighedTermQuery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "WeighedTermQuery({:?})", self.term)
+    }
+}
+
+impl Query for WeighedTermQuery {
+    fn weight(&self, _: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(self.clone()))
+    }
+}
+
+impl Weight for WeighedTermQuery {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let field = self.term.field();
+        let inverted = reader.inverted_index(field)?;
+        let Some(info) = inverted.get_term_info(&self.term)? else {
+            return Ok(Box::new(EmptyScorer));
+        };
+        let postings = inverted.read_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
+        Ok(Box::new(WeighedScorer {
+            postings,
+            fieldnorms: reader.get_fieldnorms_reader(field)?,
+            bm25: self.bm25.boost_by(boost),
+        }))
     }
 
-    fn total_num_docs(&self) -> tantivy::Result<u64> {
-        Ok(self.docs)
-    }
-
-    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
-        let held = term
-            .value()
-            .as_str()
-            .and_then(|t| self.doc_freq.get(t))
-            .zip(self.slot(term.field()));
-        Ok(held.map_or(0, |(df, i)| df[i]))
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut scorer = self.scorer(reader, 1.0)?;
+        if scorer.seek(doc) != doc {
+            return Err(tantivy::TantivyError::InvalidArgument(format!(
+                "document {doc} does not match"
+            )));
+        }
+        Ok(Explanation::new("bm25", scorer.score()))
     }
 }
 
@@ -115,10 +166,9 @@ impl Retriever {
         ];
         let mut entries = Vec::new();
         let mut statistics = Statistics {
-            fields: fields.map(|(f, _)| f),
             docs: 0,
             tokens: [0; 3],
-            doc_freq: FxHashMap::default(),
+            terms: FxHashMap::default(),
         };
         for segment in searcher.segment_readers() {
             entries.push(
@@ -134,7 +184,7 @@ impl Retriever {
                 let mut terms = inverted.terms().stream()?;
                 while terms.advance() {
                     let term = String::from_utf8_lossy(terms.key()).into_owned();
-                    statistics.doc_freq.entry(term).or_default()[i] +=
+                    statistics.terms.entry(term).or_default()[i].doc_freq +=
                         u64::from(terms.value().doc_freq);
                 }
             }
@@ -151,21 +201,21 @@ impl Retriever {
     pub fn retrieve(&self, terms: &Terms, limit: usize) -> Vec<(usize, f32)> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (tok, w) in &terms.weights {
-            let Some(held) = self.statistics.doc_freq.get(tok) else {
+            let Some(held) = self.statistics.terms.get(tok) else {
                 continue;
             };
-            for ((field, boost), df) in self.fields.iter().zip(held) {
-                if *df == 0 {
+            for (slot, ((field, boost), place)) in self.fields.iter().zip(held).enumerate() {
+                if place.doc_freq == 0 {
                     continue;
                 }
-                let tq = TermQuery::new(
-                    Term::from_field_text(*field, tok),
-                    IndexRecordOption::WithFreqs,
-                );
-                clauses.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(tq), boost * *w as f32)),
-                ));
+                let query = WeighedTermQuery {
+                    term: Term::from_field_text(*field, tok),
+                    bm25: self
+                        .statistics
+                        .bm25(place, slot)
+                        .boost_by(boost * *w as f32),
+                };
+                clauses.push((Occur::Should, Box::new(query)));
             }
         }
         if clauses.is_empty() {
@@ -175,16 +225,45 @@ impl Retriever {
         let collector = BestPerEntry {
             entries: &self.entries,
         };
-        let Ok(best) =
-            self.searcher
-                .search_with_statistics_provider(&query, &collector, &self.statistics)
-        else {
+        let Ok(best) = self.searcher.search(&query, &collector) else {
             return Vec::new();
         };
         let mut ranked: Vec<(usize, f32)> = best.into_iter().collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         ranked.truncate(limit);
         ranked
+    }
+}
+
+/// BM25 over one term's postings: what tantivy's term scorer computes.
+struct WeighedScorer {
+    postings: SegmentPostings,
+    fieldnorms: FieldNormReader,
+    bm25: Bm25Weight,
+}
+
+impl DocSet for WeighedScorer {
+    fn advance(&mut self) -> DocId {
+        self.postings.advance()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        self.postings.seek(target)
+    }
+
+    fn doc(&self) -> DocId {
+        self.postings.doc()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.postings.size_hint()
+    }
+}
+
+impl Scorer for WeighedScorer {
+    fn score(&mut self) -> Score {
+        let fieldnorm_id = self.fieldnorms.fieldnorm_id(self.postings.doc());
+        self.bm25.score(fieldnorm_id, self.postings.term_freq())
     }
 }
 
@@ -288,5 +367,34 @@ mod tests {
         assert_eq!(both, vec![1, 2], "equal scores keep bank order");
         assert!(r.retrieve(&terms(&["nowhere"]), 3).is_empty());
         assert!(r.retrieve(&terms(&[]), 3).is_empty());
+
+        // The same scores as tantivy's own boosted term queries.
+        let words = ["encryption", "rest", "crypto", "keys"];
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for w in words {
+            for (field, boost) in r.fields {
+                let q = tantivy::query::TermQuery::new(
+                    Term::from_field_text(field, w),
+                    IndexRecordOption::WithFreqs,
+                );
+                let boosted = tantivy::query::BoostQuery::new(Box::new(q), boost * 0.4);
+                clauses.push((Occur::Should, Box::new(boosted)));
+            }
+        }
+        let top = tantivy::collector::TopDocs::with_limit(1).order_by_score();
+        let theirs = r
+            .searcher
+            .search(&BooleanQuery::new(clauses), &top)
+            .unwrap();
+        let mut weighed = terms(&words);
+        weighed.weights.values_mut().for_each(|w| *w = 0.4);
+        let (entry, ours) = r.retrieve(&weighed, 1)[0];
+        assert_eq!(entry, 1);
+        // Summed in another order: equal but for the last bit.
+        assert!(
+            (ours - theirs[0].0).abs() < 1e-5,
+            "{ours} vs {}",
+            theirs[0].0
+        );
     }
 }
