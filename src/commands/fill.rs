@@ -54,6 +54,10 @@ pub fn run(args: &FillArgs) -> Result<()> {
         "{}",
         summary(&args.input, &filled.outcomes, &filled.outputs)
     );
+    // The process ends here: freeing the index and answers piece by piece
+    // would only delay the exit.
+    std::mem::forget(loaded);
+    std::mem::forget(filled);
     Ok(())
 }
 
