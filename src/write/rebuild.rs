@@ -21,6 +21,10 @@ pub fn fixed_properties() -> DocProperties {
 
 /// Cuts text to Excel's cell limit (counted in UTF-16 units).
 pub fn clip(text: &str) -> &str {
+    // A character takes at least as many UTF-8 bytes as UTF-16 units.
+    if text.len() <= CELL_LIMIT {
+        return text;
+    }
     let mut units = 0;
     for (i, ch) in text.char_indices() {
         units += ch.len_utf16();
@@ -127,5 +131,8 @@ mod tests {
         let c = clip(&s);
         assert_eq!(c.encode_utf16().count(), 32_766);
         assert_eq!(clip("short"), "short");
+        let full = "é".repeat(CELL_LIMIT); // 2 bytes, 1 unit each
+        assert_eq!(clip(&full), full);
+        assert_eq!(clip(&"a".repeat(CELL_LIMIT + 1)).len(), CELL_LIMIT);
     }
 }
