@@ -73,14 +73,14 @@ pub fn fill_file(
 }
 
 /// A questionnaire read, with the layout of each sheet and its questions.
-pub struct Read {
+pub struct Questionnaire {
     book: ingest::Workbook,
     layouts: Vec<SheetLayout>,
     questions: Vec<ingest::Question>,
 }
 
 /// Reads a questionnaire and finds its questions; finding none is an error.
-pub fn read(input: &Path, opts: &FillOptions) -> Result<Read> {
+pub fn read(input: &Path, opts: &FillOptions) -> Result<Questionnaire> {
     let book = ingest::read(input, &opts.limits)?;
     let layouts = ingest::detect(&book, &opts.overrides);
     let questions: Vec<_> = layouts.iter().flat_map(|l| l.questions.clone()).collect();
@@ -97,7 +97,7 @@ pub fn read(input: &Path, opts: &FillOptions) -> Result<Read> {
             looked.join(", ")
         );
     }
-    Ok(Read {
+    Ok(Questionnaire {
         book,
         layouts,
         questions,
@@ -107,16 +107,16 @@ pub fn read(input: &Path, opts: &FillOptions) -> Result<Read> {
 /// Answers a questionnaire already read and writes its outputs.
 pub fn fill_read(
     input: &Path,
-    read: Read,
+    questionnaire: Questionnaire,
     out_dir: Option<&Path>,
     loaded: &Loaded,
     opts: &FillOptions,
 ) -> Result<Filled> {
-    let Read {
+    let Questionnaire {
         book,
         layouts,
         questions,
-    } = read;
+    } = questionnaire;
     let pipeline_opts = Options {
         audience: opts.audience,
         overwrite: opts.overwrite,
