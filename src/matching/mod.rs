@@ -247,52 +247,8 @@ impl Matcher {
         );
         let retriever = retriever?;
         let max_idf = idf_value(0, analysed.iter().map(|a| a.variants.len()).sum());
-        let number = |t: &String| vocabulary[t];
-        let variants = analysed
-            .iter()
-            .map(|a| {
-                a.variants
-                    .iter()
-                    .map(|v| {
-                        let mut terms: Vec<u32> = v.terms.keys().map(number).collect();
-                        terms.sort_unstable();
-                        Variant {
-                            terms,
-                            mass: v
-                                .terms
-                                .weights
-                                .iter()
-                                .map(|(t, w)| w * idf[number(t) as usize])
-                                .sum(),
-                            text: v.text.clone(),
-                            size: DiceSize::of(&v.text),
-                        }
-                    })
-                    .collect()
-            })
-            .collect();
-        let places = analysed
-            .iter()
-            .map(|a| {
-                let mut p: FxHashMap<u32, f64> = FxHashMap::default();
-                for (t, place) in a
-                    .answer
-                    .keys()
-                    .map(|t| (t, 0.5))
-                    .chain(a.keywords.keys().map(|t| (t, 0.8)))
-                    .chain(
-                        a.variants
-                            .iter()
-                            .flat_map(|v| v.terms.keys())
-                            .map(|t| (t, 1.0)),
-                    )
-                {
-                    let slot = p.entry(number(t)).or_insert(0.0);
-                    *slot = f64::max(*slot, place);
-                }
-                p
-            })
-            .collect();
+        let variants = variant_table(&analysed, &vocabulary, &idf);
+        let places = place_table(&analysed, &vocabulary);
         let synonym_words = analysis
             .synonym_words()
             .filter(|t| !t.starts_with("qsyn"))
@@ -653,6 +609,59 @@ fn idf_table(analysed: &[AnalysedEntry]) -> (FxHashMap<String, u32>, Vec<f64>) {
         idf.push(idf_value(d, n));
     }
     (vocabulary, idf)
+}
+
+/// Every entry's question variants as re-ranking reads them.
+fn variant_table(
+    analysed: &[AnalysedEntry],
+    vocabulary: &FxHashMap<String, u32>,
+    idf: &[f64],
+) -> Vec<Vec<Variant>> {
+    // Every analysed term is in the vocabulary: it was made from them.
+    let number = |t: &String| vocabulary[t];
+    let variant = |v: &AnalysedVariant| {
+        let mut terms: Vec<u32> = v.terms.keys().map(number).collect();
+        terms.sort_unstable();
+        Variant {
+            terms,
+            mass: v
+                .terms
+                .weights
+                .iter()
+                .map(|(t, w)| w * idf[number(t) as usize])
+                .sum(),
+            text: v.text.clone(),
+            size: DiceSize::of(&v.text),
+        }
+    };
+    analysed
+        .iter()
+        .map(|a| a.variants.iter().map(variant).collect())
+        .collect()
+}
+
+/// Per entry, where each of its terms appears: 1.0 in a question variant,
+/// 0.8 among the keywords, 0.5 only in the answer.
+fn place_table(
+    analysed: &[AnalysedEntry],
+    vocabulary: &FxHashMap<String, u32>,
+) -> Vec<FxHashMap<u32, f64>> {
+    let places = |a: &AnalysedEntry| {
+        let mut p: FxHashMap<u32, f64> = FxHashMap::default();
+        let variant_terms = a.variants.iter().flat_map(|v| v.terms.keys());
+        for (t, place) in a
+            .answer
+            .keys()
+            .map(|t| (t, 0.5))
+            .chain(a.keywords.keys().map(|t| (t, 0.8)))
+            .chain(variant_terms.map(|t| (t, 1.0)))
+        {
+            let slot = p.entry(vocabulary[t]).or_insert(0.0);
+            *slot = f64::max(*slot, place);
+        }
+        p
+    };
+    analysed.iter().map(places).collect()
 }
 
 /// The curator's keywords: tags, and the words of the id (`people.offboarding`).
