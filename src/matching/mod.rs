@@ -355,26 +355,28 @@ impl Matcher {
             let local = COVERAGE_WEIGHT * covered + (1.0 - COVERAGE_WEIGHT) * variant;
             (1.0 - RETRIEVAL_WEIGHT) * local + RETRIEVAL_WEIGHT * f64::from(retrieval / top)
         };
-        let overlaps: Vec<(usize, f32, Overlap)> = retrieved
-            .into_iter()
-            .map(|(entry, retrieval)| (entry, retrieval, self.overlap(&q, entry)))
-            .collect();
         // String similarity can lift a candidate by at most its share: taken
         // in order of how high they could rise, candidates stop being compared
         // character by character once `n` are known to be better.
-        let mut overlaps: Vec<(usize, f32, Overlap, f64)> = overlaps
+        let mut overlaps: Vec<(usize, f32, Overlap, f64)> = retrieved
             .into_iter()
-            .map(|(entry, retrieval, o)| {
+            .map(|(entry, retrieval)| {
+                let o = self.overlap(&q, entry);
                 let highest = similarity(o.covered, o.variant_ceiling(), retrieval);
                 (entry, retrieval, o, highest)
             })
             .collect();
         overlaps.sort_by(|a, b| b.3.total_cmp(&a.3));
         let mut candidates: Vec<Candidate> = Vec::new();
-        // The `n`th best similarity so far, in a list kept sorted best first.
+        // The similarities so far, best first. The runner-up is always exact:
+        // the leader's confidence depends on it.
         let mut exact: Vec<f64> = Vec::new();
+        let exact_needed = n.max(2);
         for (entry, retrieval, overlap, highest) in overlaps {
-            if exact.len() >= n && highest < exact[n - 1] {
+            if exact
+                .get(exact_needed - 1)
+                .is_some_and(|last| highest < *last)
+            {
                 break;
             }
             let evidence = self.finish(&q, entry, overlap);
@@ -688,6 +690,27 @@ mod tests {
             let ceiling = DiceSize::of(&a).ceiling(DiceSize::of(&b));
             proptest::prop_assert!(ceiling >= strsim::sorensen_dice(&a, &b), "{a:?} {b:?}");
         }
+    }
+
+    #[test]
+    fn skipping_string_comparisons_never_changes_the_ranking() {
+        let (_, m) = matcher();
+        for q in [
+            "Do you encrypt customer data at rest?",
+            "Is multi-factor authentication enforced for administrators?",
+            "How often do you run penetration tests?",
+            "Describe your incident response process.",
+            "Does your certification cover the mobile app?",
+        ] {
+            // Asked for all it retrieves, nothing can be skipped: the oracle.
+            let all = m.rank(q, RERANK_DEPTH);
+            let shown = m.rank(q, ALTERNATIVES + 1);
+            let key = |c: &Candidate| (c.entry, c.similarity, c.confidence);
+            let expected: Vec<_> = all.iter().take(ALTERNATIVES + 1).map(key).collect();
+            assert_eq!(shown.iter().map(key).collect::<Vec<_>>(), expected, "{q}");
+            assert_eq!(key(&m.rank(q, 1)[0]), key(&all[0]), "{q}");
+        }
+        assert!(m.rank("Do you encrypt data?", 0).is_empty());
     }
 
     #[test]
