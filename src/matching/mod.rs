@@ -275,10 +275,6 @@ impl Matcher {
     /// A question's terms for scoring: a spelling the bank never uses but a
     /// synonym group knows ("2FA") is carried by the group's token and would
     /// otherwise count as an unmatched rare word.
-    fn query_terms(&self, normalised_main: &str, follow_up: &str) -> Terms {
-        self.known_or_plain(self.analysis.question_terms(normalised_main, follow_up))
-    }
-
     fn known_or_plain(&self, mut t: Terms) -> Terms {
         t.weights.retain(|term, _| {
             self.vocabulary.contains_key(term) || !self.synonym_words.contains(term)
@@ -339,9 +335,8 @@ impl Matcher {
 
     /// Retrieval only: entries by BM25 score, best first, ties by bank order.
     pub fn retrieve(&self, question: &str, limit: usize) -> Vec<(usize, f32)> {
-        let (main, follow) = main_ask(question);
-        let terms = self.query_terms(&normalise(&main), &follow);
-        self.retriever.retrieve(&terms, limit)
+        self.retriever
+            .retrieve(&self.prepare(question).terms, limit)
     }
 
     /// Retrieval plus re-ranking: up to `n` candidates, best first.
