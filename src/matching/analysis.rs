@@ -86,12 +86,6 @@ impl Analysis {
         Terms::of(&self.tokens(text), weight)
     }
 
-    /// A question's terms: the main ask (given normalised) at full weight,
-    /// follow-ups at less.
-    pub fn question_terms(&self, normalised_main: &str, follow_up: &str) -> Terms {
-        self.with_follow_up(self.terms_of_normalised(normalised_main, 1.0), follow_up)
-    }
-
     /// Adds a question's follow-up terms, at less weight than its main ask.
     pub fn with_follow_up(&self, mut main: Terms, follow_up: &str) -> Terms {
         main.add_missing(self.terms(follow_up, FOLLOW_UP_WEIGHT));
@@ -110,13 +104,21 @@ impl Analysis {
     /// Appends a group token for each synonym group the text mentions, so
     /// that any spelling of a concept meets any other, on both sides.
     pub fn expand(&self, text: &str) -> String {
-        let tokens = self.analyse(text);
-        let mut out = text.to_string();
-        for token in self.groups_in(&tokens) {
-            out.push(' ');
-            out.push_str(token);
+        self.expand_and_tokens(text).0
+    }
+
+    /// The expanded text (what the index reads) and its tokens (what the
+    /// index makes of it), from one analysis.
+    pub fn expand_and_tokens(&self, text: &str) -> (String, Vec<String>) {
+        let mut tokens = self.analyse(text);
+        let groups: Vec<String> = self.groups_in(&tokens).into_iter().cloned().collect();
+        let mut expanded = text.to_string();
+        for group in &groups {
+            expanded.push(' ');
+            expanded.push_str(group);
         }
-        out
+        tokens.extend(groups);
+        (expanded, tokens)
     }
 
     /// The tokens of the groups one of whose phrases occurs in the token
@@ -458,6 +460,7 @@ mod tests {
             "",
         ] {
             assert_eq!(a.tokens(text), a.analyse(&a.expand(text)), "{text}");
+            assert_eq!(a.expand_and_tokens(text), (a.expand(text), a.tokens(text)));
         }
         assert!(a.tokens("Is 2FA on?").contains(&"qsyn0".to_string()));
     }

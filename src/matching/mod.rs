@@ -148,6 +148,7 @@ struct AnalysedVariant {
 impl AnalysedEntry {
     fn new(analysis: &Analysis, e: &Entry) -> AnalysedEntry {
         let keyword_text = keyword_text(e);
+        let (answer_doc, answer_tokens) = analysis.expand_and_tokens(&normalise(&e.answer));
         AnalysedEntry {
             variants: e
                 .questions
@@ -155,15 +156,16 @@ impl AnalysedEntry {
                 .map(|q| {
                     let (main, follow) = main_ask(q);
                     let main = normalise(&main);
+                    let (doc, tokens) = analysis.expand_and_tokens(&main);
                     AnalysedVariant {
-                        terms: analysis.question_terms(&main, &follow),
+                        terms: analysis.with_follow_up(Terms::of(&tokens, 1.0), &follow),
                         text: main.to_lowercase(),
-                        doc: analysis.expand(&main),
+                        doc,
                     }
                 })
                 .collect(),
-            answer: analysis.terms(&e.answer, 1.0),
-            answer_doc: analysis.expand(&normalise(&e.answer)),
+            answer: Terms::of(&answer_tokens, 1.0),
+            answer_doc,
             keywords: analysis.terms(&keyword_text, 1.0),
             keyword_doc: analysis.expand(&keyword_text),
         }
@@ -551,15 +553,10 @@ impl Matcher {
         out
     }
 
-    /// The analysed terms of a text.
+    /// The terms a question is matched by.
     #[cfg(test)]
     pub fn analysed(&self, text: &str) -> Vec<String> {
-        let (main, follow) = main_ask(text);
-        self.analysis
-            .question_terms(&normalise(&main), &follow)
-            .keys()
-            .cloned()
-            .collect()
+        self.prepare(text).terms.keys().cloned().collect()
     }
 }
 
