@@ -263,12 +263,15 @@ pub struct BatchArgs {
 }
 
 const EVAL_EXAMPLES: &str = "\
-Inputs: a labels csv (file,sheet,row,expected_id,expected_circle; files relative to it),
-a folder holding labels.csv, or a workbook with `Expected ID` / `Expected Circle` columns.
-An empty expected_id means the bank has no answer for that question.
+Inputs: a labels csv (file,sheet,row,expected_id,expected_circle; files relative to it
+or in a --questionnaires folder), a folder holding labels.csv, or a workbook with
+`Expected ID` / `Expected Circle` columns. Each input is scored as its own set.
+expected_id may list several acceptable entries separated by `;`; an empty one means the
+bank has no answer for that question; an empty expected_circle is not scored.
 
 Examples:
   qfill eval target/eval-dev --bank ../shared/eval/bank --mappings ../shared/eval/mappings
+  qfill eval real.labels.csv --questionnaires questionnaires/ --bank my-bank
   qfill eval labelled.xlsx --stages
   qfill eval labels.csv --json --min top1=0.9 --min auto_prec=0.97 --min false_fill=0.05";
 
@@ -390,6 +393,9 @@ pub struct EvalArgs {
     /// Also score the retrieval stage alone, to show what re-ranking adds
     #[arg(long)]
     pub stages: bool,
+    /// Folders to look in for the questionnaires a labels csv names, when they are not beside it
+    #[arg(long, value_name = "DIR")]
+    pub questionnaires: Vec<PathBuf>,
     /// Fail (exit 1) when METRIC is below VALUE (above, for extra and false_fill); repeatable
     #[arg(long, value_name = "METRIC=VALUE")]
     pub min: Vec<crate::evaluate::Bound>,

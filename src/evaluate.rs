@@ -6,7 +6,8 @@
 //! entry, any status, over answerable detected), `auto_prec` (auto answers that
 //! are right; auto on an unanswerable question is wrong), `auto_cov`
 //! (answerable questions answered auto and right), `false_fill` (unanswerable
-//! questions answered auto).
+//! questions answered auto). A label may accept several entries: any one of
+//! them counts as right.
 
 use crate::model::{Circle, Status};
 use serde::Serialize;
@@ -30,8 +31,8 @@ impl std::fmt::Display for Place {
 #[derive(Debug, Clone)]
 pub struct Label {
     pub place: Place,
-    /// `None`: the bank has no answer for this question.
-    pub expected_id: Option<String>,
+    /// Every entry that answers the question; empty: the bank has no answer.
+    pub expected: Vec<String>,
     pub expected_circle: Option<Circle>,
 }
 
@@ -52,21 +53,24 @@ pub struct Prediction {
 pub struct Metrics {
     pub detect: f64,
     pub extra: f64,
-    pub circle: f64,
+    /// `None` when no label names a circle.
+    pub circle: Option<f64>,
     pub top1: f64,
     pub top3: f64,
+    pub top4: f64,
     pub auto_prec: f64,
     pub auto_cov: f64,
     pub false_fill: f64,
 }
 
 impl Metrics {
-    pub const NAMES: [&'static str; 8] = [
+    pub const NAMES: [&'static str; 9] = [
         "detect",
         "extra",
         "circle",
         "top1",
         "top3",
+        "top4",
         "auto_prec",
         "auto_cov",
         "false_fill",
@@ -76,9 +80,10 @@ impl Metrics {
         Some(match name {
             "detect" => self.detect,
             "extra" => self.extra,
-            "circle" => self.circle,
+            "circle" => return self.circle,
             "top1" => self.top1,
             "top3" => self.top3,
+            "top4" => self.top4,
             "auto_prec" => self.auto_prec,
             "auto_cov" => self.auto_cov,
             "false_fill" => self.false_fill,
@@ -107,11 +112,33 @@ pub struct Score {
     pub metrics: Metrics,
     /// expected circle → predicted circle → count, over detected questions.
     pub confusion: BTreeMap<Circle, BTreeMap<Circle, usize>>,
+    /// How often the best candidate is right, by confidence band.
+    pub calibration: Vec<Band>,
     pub misses: Vec<Miss>,
 }
 
+/// Questions whose best candidate had a confidence in `[low, high)` (the
+/// last band includes 1.0): how many, and how many of those were right.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Band {
+    pub low: f64,
+    pub high: f64,
+    pub questions: usize,
+    pub right: usize,
+    /// `right / questions`; 0 for an empty band.
+    pub precision: f64,
+}
+
+/// Confidence bands of the calibration table.
+pub const BANDS: usize = 10;
+
 fn ratio(a: usize, b: usize) -> f64 {
     if b == 0 { 0.0 } else { a as f64 / b as f64 }
+}
+
+/// The band a confidence falls in.
+fn band_of(confidence: f64) -> usize {
+    ((confidence.clamp(0.0, 1.0) * BANDS as f64) as usize).min(BANDS - 1)
 }
 
 /// Scores predictions against labels.
@@ -124,8 +151,9 @@ pub fn score(labels: &[Label], predictions: &[Prediction]) -> Score {
         .filter(|p| !labelled.contains(&p.place))
         .count();
     let (mut det, mut circle_ok, mut circle_n) = (0, 0, 0);
-    let (mut answerable, mut ans_det, mut top1, mut top3) = (0, 0, 0, 0);
+    let (mut answerable, mut ans_det, mut top1, mut top3, mut top4) = (0, 0, 0, 0, 0);
     let (mut auto, mut auto_ok, mut unanswerable, mut false_fill) = (0, 0, 0, 0);
+    let mut bands = [(0usize, 0usize); BANDS];
     let mut confusion: BTreeMap<Circle, BTreeMap<Circle, usize>> = BTreeMap::new();
     let mut misses = Vec::new();
     let miss = |kind, l: &Label, q: &str, expected: Option<String>, got: Option<String>| Miss {
@@ -136,14 +164,15 @@ pub fn score(labels: &[Label], predictions: &[Prediction]) -> Score {
         got,
     };
     for l in labels {
-        let exp = l.expected_id.as_deref();
-        if exp.is_some() {
-            answerable += 1;
-        } else {
+        let expected = (!l.expected.is_empty()).then(|| l.expected.join(";"));
+        let right = |id: &str| l.expected.iter().any(|e| e == id);
+        if l.expected.is_empty() {
             unanswerable += 1;
+        } else {
+            answerable += 1;
         }
         let Some(p) = by_place.get(&l.place) else {
-            misses.push(miss("undetected", l, "", exp.map(str::to_string), None));
+            misses.push(miss("undetected", l, "", expected, None));
             continue;
         };
         det += 1;
@@ -167,26 +196,28 @@ pub fn score(labels: &[Label], predictions: &[Prediction]) -> Score {
                 .as_ref()
                 .map(|id| format!("{id} ({} {:.2})", p.status, p.confidence))
         };
-        if let Some(e) = exp {
+        let best_right = p.bank_id.as_deref().is_some_and(right);
+        let band = &mut bands[band_of(p.confidence)];
+        band.0 += 1;
+        band.1 += usize::from(best_right);
+        if !l.expected.is_empty() {
             ans_det += 1;
-            if p.bank_id.as_deref() == Some(e) {
+            if best_right {
                 top1 += 1;
             } else {
-                misses.push(miss("match", l, &p.question, Some(e.to_string()), got()));
+                misses.push(miss("match", l, &p.question, expected.clone(), got()));
             }
-            if p.ranked.iter().take(3).any(|id| id == e) {
-                top3 += 1;
-            }
+            let within = |n: usize| p.ranked.iter().take(n).any(|id| right(id));
+            top3 += usize::from(within(3));
+            top4 += usize::from(within(4));
         }
         if p.status == Status::Auto {
             auto += 1;
-            match exp {
-                Some(e) if p.bank_id.as_deref() == Some(e) => auto_ok += 1,
-                Some(_) => {}
-                None => {
-                    false_fill += 1;
-                    misses.push(miss("false-fill", l, &p.question, None, got()));
-                }
+            if best_right {
+                auto_ok += 1;
+            } else if l.expected.is_empty() {
+                false_fill += 1;
+                misses.push(miss("false-fill", l, &p.question, None, got()));
             }
         }
     }
@@ -195,14 +226,26 @@ pub fn score(labels: &[Label], predictions: &[Prediction]) -> Score {
         metrics: Metrics {
             detect: ratio(det, labels.len()),
             extra: ratio(extra, labels.len()),
-            circle: ratio(circle_ok, circle_n),
+            circle: (circle_n > 0).then(|| ratio(circle_ok, circle_n)),
             top1: ratio(top1, ans_det),
             top3: ratio(top3, ans_det),
+            top4: ratio(top4, ans_det),
             auto_prec: ratio(auto_ok, auto),
             auto_cov: ratio(auto_ok, answerable),
             false_fill: ratio(false_fill, unanswerable),
         },
         confusion,
+        calibration: bands
+            .iter()
+            .enumerate()
+            .map(|(i, &(questions, right))| Band {
+                low: i as f64 / BANDS as f64,
+                high: (i + 1) as f64 / BANDS as f64,
+                questions,
+                right,
+                precision: ratio(right, questions),
+            })
+            .collect(),
         misses,
     }
 }
@@ -236,7 +279,8 @@ impl std::str::FromStr for Bound {
 }
 
 impl Bound {
-    /// The failure message if the metrics break this bound.
+    /// The failure message if the metrics break this bound (a metric that
+    /// was not measured, such as circle without circle labels, cannot).
     pub fn check(&self, m: &Metrics) -> Option<String> {
         let got = m.get(&self.metric)?;
         let fails = if Metrics::lower_is_better(&self.metric) {
@@ -270,7 +314,7 @@ mod tests {
     fn label(row: u32, id: Option<&str>, c: Circle) -> Label {
         Label {
             place: place(row),
-            expected_id: id.map(str::to_string),
+            expected: id.map(str::to_string).into_iter().collect(),
             expected_circle: Some(c),
         }
     }
@@ -306,7 +350,7 @@ mod tests {
         let m = s.metrics;
         assert_eq!(m.detect, 0.75);
         assert_eq!(m.extra, 0.25);
-        assert_eq!(m.circle, 2.0 / 3.0);
+        assert_eq!(m.circle, Some(2.0 / 3.0));
         assert_eq!(m.top1, 0.5);
         assert_eq!(m.top3, 1.0);
         assert_eq!(m.auto_prec, 1.0 / 3.0);
@@ -315,6 +359,31 @@ mod tests {
         assert_eq!(s.confusion[&Product][&Isms], 1);
         let kinds: Vec<_> = s.misses.iter().map(|m| m.kind).collect();
         assert_eq!(kinds, ["circle", "match", "false-fill", "undetected"]);
+    }
+
+    #[test]
+    fn any_of_several_acceptable_entries_is_right() {
+        let mut labels = vec![label(1, None, Circle::Isms), label(2, None, Circle::Isms)];
+        labels[0].expected = vec!["a".into(), "b".into()];
+        labels[1].expected_circle = None;
+        let mut p1 = pred(1, Some("b"), Status::Auto, Circle::Legal, &["b", "c"]);
+        p1.confidence = 0.95;
+        let mut p2 = pred(2, Some("z"), Status::Review, Circle::Legal, &["z"]);
+        p2.confidence = 0.31;
+        let s = score(&labels, &[p1, p2]);
+        assert_eq!(s.metrics.top1, 1.0);
+        assert_eq!(s.metrics.auto_prec, 1.0);
+        // Only the first label scores circles: one of one wrong.
+        assert_eq!(s.metrics.circle, Some(0.0));
+        let bands: Vec<(usize, usize)> = s
+            .calibration
+            .iter()
+            .map(|b| (b.questions, b.right))
+            .collect();
+        assert_eq!(bands[9], (1, 1));
+        assert_eq!(bands[3], (1, 0));
+        assert_eq!(bands.iter().map(|b| b.0).sum::<usize>(), 2);
+        assert_eq!(s.calibration[3].low, 0.3);
     }
 
     #[test]

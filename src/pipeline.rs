@@ -31,9 +31,13 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// The candidates after the best one.
+    /// The candidates besides the answer given: after the best one, or all of
+    /// them when none was given, so that a reviewer always sees the best.
     pub fn alternatives(&self) -> &[(String, f64)] {
-        self.candidates.get(1..).unwrap_or_default()
+        match self.bank_id {
+            Some(_) => self.candidates.get(1..).unwrap_or_default(),
+            None => &self.candidates,
+        }
     }
 }
 

@@ -125,3 +125,68 @@ fn the_table_shows_metrics_confusion_and_misses() {
                 )),
         );
 }
+
+#[test]
+fn several_acceptable_ids_per_label_counted_by_hand() {
+    // fixtures/eval-multi/labels.csv: four answerable rows, each accepting two
+    // entries (three of them list qfill's answer, one lists only its
+    // runner-ups), and one row the bank cannot answer. Extra columns
+    // (question_id, kind, note) are for people; circles are not labelled.
+    let j = eval_json(&[&fixture("eval-multi/labels.csv")]);
+    let m = &j["metrics"];
+    assert_eq!(j["questions"], 5);
+    assert!(close(&m["top1"], 3.0 / 4.0), "{m}");
+    assert!(close(&m["top4"], 4.0 / 4.0), "{m}");
+    assert!(close(&m["auto_prec"], 3.0 / 4.0), "{m}");
+    assert!(close(&m["auto_cov"], 3.0 / 4.0), "{m}");
+    assert!(close(&m["false_fill"], 0.0), "{m}");
+    assert!(
+        m["circle"].is_null(),
+        "circle is not scored without labels: {m}"
+    );
+    // The calibration table counts every labelled question once, by band.
+    let bands = j["calibration"].as_array().unwrap();
+    assert_eq!(bands.len(), 10);
+    let total: u64 = bands.iter().map(|b| b["questions"].as_u64().unwrap()).sum();
+    let right: u64 = bands.iter().map(|b| b["right"].as_u64().unwrap()).sum();
+    assert_eq!((total, right), (5, 3));
+    assert_eq!(j["sets"][0]["name"], "eval-multi");
+}
+
+#[test]
+fn questionnaires_named_by_labels_are_found_in_the_folders_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let labels = dir.path().join("real.labels.csv");
+    std::fs::write(
+        &labels,
+        "file,sheet,row,expected_id,expected_circle\nvendor-assessment.xlsx,Security,12,crypto.at-rest,\n",
+    )
+    .unwrap();
+    let labels = labels.to_str().unwrap();
+    qfill()
+        .args(["eval", labels])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--questionnaires"));
+    let fixtures = fixture("");
+    let j = eval_json(&[labels, "--questionnaires", &fixtures]);
+    assert!(close(&j["metrics"]["top1"], 1.0), "{}", j["metrics"]);
+}
+
+#[test]
+fn each_input_is_scored_as_its_own_set_and_bounds_hold_per_set() {
+    let multi = fixture("eval-multi/labels.csv");
+    let single = fixture("eval/labels.csv");
+    let j = eval_json(&[&multi, &single]);
+    let sets = j["sets"].as_array().unwrap();
+    assert_eq!(sets.len(), 2);
+    assert_eq!(sets[0]["questions"], 5);
+    assert_eq!(sets[1]["questions"], 14);
+    // auto_prec is 0.75 in the first set and 0.9 in the second: a bound of
+    // 0.8 fails for the first set alone, and the message names it.
+    qfill()
+        .args(["eval", &multi, &single, "--min", "auto_prec=0.8"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("eval-multi: auto_prec = 0.750"));
+}

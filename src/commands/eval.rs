@@ -3,7 +3,7 @@
 use super::{Loaded, load};
 use crate::classify::classify;
 use crate::cli::EvalArgs;
-use crate::evaluate::{Label, Metrics, Place, Prediction, Score, score};
+use crate::evaluate::{Band, Label, Metrics, Place, Prediction, Score, score};
 use crate::ingest::{self, Overrides, Sheet, Value, Workbook};
 use crate::model::Circle;
 use crate::pipeline::{self, Options};
@@ -19,6 +19,21 @@ struct Labelled {
     labels: Vec<Label>,
 }
 
+/// One labelled input (a labels csv, a folder, a workbook): scored on its own,
+/// so that `auto` can be seen to mean the same thing in every set.
+struct Set {
+    name: String,
+    workbooks: Vec<Labelled>,
+}
+
+/// What qfill said about one set, stage by stage.
+struct SetRun {
+    name: String,
+    labels: Vec<Label>,
+    full: Vec<Prediction>,
+    retrieval: Vec<Prediction>,
+}
+
 #[derive(Serialize)]
 struct Report<'a> {
     questions: usize,
@@ -26,22 +41,106 @@ struct Report<'a> {
     bank_version: &'a str,
     metrics: Metrics,
     stages: BTreeMap<&'static str, Metrics>,
+    calibration: &'a [Band],
+    sets: Vec<SetReport<'a>>,
     confusion: &'a BTreeMap<Circle, BTreeMap<Circle, usize>>,
     misses: &'a [crate::evaluate::Miss],
     failed: Vec<String>,
 }
 
+#[derive(Serialize)]
+struct SetReport<'a> {
+    name: &'a str,
+    questions: usize,
+    metrics: Metrics,
+    calibration: &'a [Band],
+}
+
 pub fn run(args: &EvalArgs) -> Result<bool> {
     let loaded = load(&args.bank)?;
-    let sets = gather(&args.inputs)?;
-    let mut labels = Vec::new();
-    let mut full = Vec::new();
-    let mut retrieval = Vec::new();
-    for set in &sets {
-        let layouts = ingest::detect(&set.book, &Overrides::default());
+    let sets = gather(&args.inputs, &args.questionnaires)?;
+    let runs: Vec<SetRun> = sets
+        .iter()
+        .map(|set| run_set(&loaded, set, args.stages))
+        .collect();
+    let all_labels: Vec<Label> = runs.iter().flat_map(|r| r.labels.clone()).collect();
+    let all_full: Vec<Prediction> = runs.iter().flat_map(|r| r.full.clone()).collect();
+    let full_score = score(&all_labels, &all_full);
+    let set_scores: Vec<(&str, Score)> = runs
+        .iter()
+        .map(|r| (r.name.as_str(), score(&r.labels, &r.full)))
+        .collect();
+    let mut stages = BTreeMap::new();
+    if args.stages {
+        let retrieval: Vec<Prediction> = runs.iter().flat_map(|r| r.retrieval.clone()).collect();
+        stages.insert("retrieval", score(&all_labels, &retrieval).metrics);
+        stages.insert("full", full_score.metrics);
+    }
+    // Every set must hold the bounds on its own, not only on average.
+    let mut failed: Vec<String> = Vec::new();
+    for bound in &args.min {
+        for (name, s) in &set_scores {
+            if let Some(f) = bound.check(&s.metrics) {
+                failed.push(if set_scores.len() > 1 {
+                    format!("{name}: {f}")
+                } else {
+                    f
+                });
+            }
+        }
+    }
+    let workbooks = sets.iter().map(|s| s.workbooks.len()).sum();
+    if args.json {
+        let report = Report {
+            questions: full_score.questions,
+            workbooks,
+            bank_version: &loaded.bank.version,
+            metrics: full_score.metrics,
+            stages,
+            calibration: &full_score.calibration,
+            sets: set_scores
+                .iter()
+                .map(|(name, s)| SetReport {
+                    name,
+                    questions: s.questions,
+                    metrics: s.metrics,
+                    calibration: &s.calibration,
+                })
+                .collect(),
+            confusion: &full_score.confusion,
+            misses: &full_score.misses,
+            failed: failed.clone(),
+        };
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print_table(
+            &full_score,
+            &set_scores,
+            &stages,
+            workbooks,
+            &loaded.bank.version,
+            args.misses,
+        );
+        for f in &failed {
+            eprintln!("bound failed: {f}");
+        }
+    }
+    Ok(failed.is_empty())
+}
+
+/// Answers every labelled questionnaire of a set, as `fill` would.
+fn run_set(loaded: &Loaded, set: &Set, stages: bool) -> SetRun {
+    let mut run = SetRun {
+        name: set.name.clone(),
+        labels: Vec::new(),
+        full: Vec::new(),
+        retrieval: Vec::new(),
+    };
+    for labelled in &set.workbooks {
+        let layouts = ingest::detect(&labelled.book, &Overrides::default());
         let questions: Vec<_> = layouts.iter().flat_map(|l| l.questions.clone()).collect();
         let place = |sheet: &str, row: u32| Place {
-            file: set.name.clone(),
+            file: labelled.name.clone(),
             sheet: sheet.to_string(),
             row,
         };
@@ -58,7 +157,7 @@ pub fn run(args: &EvalArgs) -> Result<bool> {
                 ranked.retain(|r| r != id);
                 ranked.insert(0, id.clone());
             }
-            full.push(Prediction {
+            run.full.push(Prediction {
                 place: place(&o.question.sheet, o.question.row1()),
                 question: o.question.text.clone(),
                 circle: o.circle,
@@ -68,49 +167,15 @@ pub fn run(args: &EvalArgs) -> Result<bool> {
                 ranked,
             });
         }
-        if args.stages {
+        if stages {
             for q in &questions {
-                retrieval.push(retrieval_only(&loaded, q, place(&q.sheet, q.row1())));
+                run.retrieval
+                    .push(retrieval_only(loaded, q, place(&q.sheet, q.row1())));
             }
         }
-        labels.extend(set.labels.iter().cloned());
+        run.labels.extend(labelled.labels.iter().cloned());
     }
-    let full_score = score(&labels, &full);
-    let mut stages = BTreeMap::new();
-    if args.stages {
-        stages.insert("retrieval", score(&labels, &retrieval).metrics);
-        stages.insert("full", full_score.metrics);
-    }
-    let failed: Vec<String> = args
-        .min
-        .iter()
-        .filter_map(|b| b.check(&full_score.metrics))
-        .collect();
-    if args.json {
-        let report = Report {
-            questions: full_score.questions,
-            workbooks: sets.len(),
-            bank_version: &loaded.bank.version,
-            metrics: full_score.metrics,
-            stages,
-            confusion: &full_score.confusion,
-            misses: &full_score.misses,
-            failed: failed.clone(),
-        };
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        print_table(
-            &full_score,
-            &stages,
-            sets.len(),
-            &loaded.bank.version,
-            args.misses,
-        );
-        for f in &failed {
-            eprintln!("bound failed: {f}");
-        }
-    }
-    Ok(failed.is_empty())
+    run
 }
 
 /// The retrieval stage alone: tantivy's order, a confidence from the lead of
@@ -146,6 +211,7 @@ fn retrieval_only(loaded: &Loaded, q: &ingest::Question, place: Place) -> Predic
 
 fn print_table(
     s: &Score,
+    sets: &[(&str, Score)],
     stages: &BTreeMap<&str, Metrics>,
     workbooks: usize,
     bank: &str,
@@ -156,23 +222,90 @@ fn print_table(
         s.questions
     );
     println!();
-    print!("{:<10}", "stage");
+    let width = sets
+        .iter()
+        .map(|(n, _)| n.chars().count())
+        .chain([10])
+        .max()
+        .unwrap_or(10);
+    print!("{:<width$}", "");
     for n in Metrics::NAMES {
         print!(" {n:>10}");
     }
     println!();
-    let rows: Vec<(&str, Metrics)> = if stages.is_empty() {
-        vec![("full", s.metrics)]
+    let mut rows: Vec<(&str, Metrics)> = Vec::new();
+    if sets.len() > 1 {
+        rows.extend(sets.iter().map(|(n, sc)| (*n, sc.metrics)));
+    }
+    if stages.is_empty() {
+        rows.push((if sets.len() > 1 { "all" } else { "full" }, s.metrics));
     } else {
-        vec![("retrieval", stages["retrieval"]), ("full", stages["full"])]
-    };
+        rows.push(("retrieval", stages["retrieval"]));
+        rows.push(("full", stages["full"]));
+    }
     for (name, m) in rows {
-        print!("{name:<10}");
+        print!("{name:<width$}");
         for n in Metrics::NAMES {
-            print!(" {:>10.3}", m.get(n).unwrap_or_default());
+            match m.get(n) {
+                Some(v) => print!(" {v:>10.3}"),
+                None => print!(" {:>10}", "-"),
+            }
         }
         println!();
     }
+    println!();
+    println!("calibration: the best candidate's confidence, and how often it was right");
+    print!("{:<width$}", "confidence");
+    for b in &s.calibration {
+        print!(" {:>9}", format!("{:.1}-{:.1}", b.low, b.high));
+    }
+    println!();
+    let calibrated: Vec<(&str, &[Band])> = if sets.len() > 1 {
+        sets.iter()
+            .map(|(n, sc)| (*n, sc.calibration.as_slice()))
+            .chain([("all", s.calibration.as_slice())])
+            .collect()
+    } else {
+        vec![("all", s.calibration.as_slice())]
+    };
+    for (name, bands) in calibrated {
+        print!("{name:<width$}");
+        for b in bands {
+            let cell = if b.questions == 0 {
+                "-".to_string()
+            } else {
+                format!("{}/{}", b.right, b.questions)
+            };
+            print!(" {cell:>9}");
+        }
+        println!();
+    }
+    if s.metrics.circle.is_some() {
+        print_confusion(s);
+    }
+    if !s.misses.is_empty() {
+        println!();
+        println!(
+            "misses ({} in all, first {}):",
+            s.misses.len(),
+            misses.min(s.misses.len())
+        );
+        for m in s.misses.iter().take(misses) {
+            let q: String = m.question.chars().take(90).collect();
+            let q = q.replace('\n', " ");
+            println!(
+                "  {:<10} {}  expected {}, got {} | {q}",
+                m.kind,
+                m.place,
+                m.expected.as_deref().unwrap_or("-"),
+                m.got.as_deref().unwrap_or("-")
+            );
+        }
+    }
+}
+
+/// Expected circle against qfill's, over the questions with a circle label.
+fn print_confusion(s: &Score) {
     println!();
     println!("circle confusion (rows: expected, columns: qfill)");
     print!("{:<10}", "");
@@ -193,29 +326,11 @@ fn print_table(
         }
         println!();
     }
-    if !s.misses.is_empty() {
-        println!();
-        println!(
-            "misses ({} in all, first {}):",
-            s.misses.len(),
-            misses.min(s.misses.len())
-        );
-        for m in s.misses.iter().take(misses) {
-            let q: String = m.question.chars().take(90).collect();
-            println!(
-                "  {:<10} {}  expected {}, got {} | {q}",
-                m.kind,
-                m.place,
-                m.expected.as_deref().unwrap_or("-"),
-                m.got.as_deref().unwrap_or("-")
-            );
-        }
-    }
 }
 
 /// Reads every input: a folder with `labels.csv`, a labels csv, or a workbook
-/// with `Expected ID` / `Expected Circle` columns.
-fn gather(inputs: &[PathBuf]) -> Result<Vec<Labelled>> {
+/// with `Expected ID` / `Expected Circle` columns. Each input is one set.
+fn gather(inputs: &[PathBuf], search: &[PathBuf]) -> Result<Vec<Set>> {
     let mut sets = Vec::new();
     for input in inputs {
         let labels_csv = if input.is_dir() {
@@ -223,13 +338,17 @@ fn gather(inputs: &[PathBuf]) -> Result<Vec<Labelled>> {
         } else {
             input.clone()
         };
-        if is_labels_csv(&labels_csv) {
-            sets.extend(from_labels_csv(&labels_csv)?);
+        let workbooks = if is_labels_csv(&labels_csv) {
+            from_labels_csv(&labels_csv, search)?
         } else if input.is_dir() {
             bail!("{}: no labels.csv in this folder", input.display());
         } else {
-            sets.push(from_expected_columns(input)?);
-        }
+            vec![from_expected_columns(input)?]
+        };
+        sets.push(Set {
+            name: set_name(input),
+            workbooks,
+        });
     }
     if sets.is_empty() {
         bail!(
@@ -237,6 +356,19 @@ fn gather(inputs: &[PathBuf]) -> Result<Vec<Labelled>> {
         );
     }
     Ok(sets)
+}
+
+/// A short name for a set: the file's name, or its folder's for a plain `labels.csv`.
+fn set_name(input: &Path) -> String {
+    let named = if input.file_name().is_some_and(|n| n == "labels.csv") {
+        input.parent().unwrap_or(input)
+    } else {
+        input
+    };
+    named
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| input.display().to_string())
 }
 
 fn is_labels_csv(path: &Path) -> bool {
@@ -247,6 +379,8 @@ fn is_labels_csv(path: &Path) -> bool {
         .unwrap_or(false)
 }
 
+/// A row of a labels csv; other columns (`question`, `question_id`, `kind`,
+/// `note`) are for people and ignored.
 #[derive(serde::Deserialize)]
 struct LabelRow {
     file: String,
@@ -256,7 +390,16 @@ struct LabelRow {
     expected_circle: String,
 }
 
-fn from_labels_csv(path: &Path) -> Result<Vec<Labelled>> {
+/// The acceptable entry ids of a label: `;`-separated, blanks ignored.
+fn expected_ids(cell: &str) -> Vec<String> {
+    cell.split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn from_labels_csv(path: &Path, search: &[PathBuf]) -> Result<Vec<Labelled>> {
     let name = path.display();
     let mut reader =
         csv::Reader::from_path(path).with_context(|| format!("{name}: cannot read"))?;
@@ -271,7 +414,7 @@ fn from_labels_csv(path: &Path) -> Result<Vec<Labelled>> {
                 sheet: row.sheet,
                 row: row.row,
             },
-            expected_id: Some(row.expected_id.trim().to_string()).filter(|s| !s.is_empty()),
+            expected: expected_ids(&row.expected_id),
             expected_circle: circle,
         });
     }
@@ -279,13 +422,27 @@ fn from_labels_csv(path: &Path) -> Result<Vec<Labelled>> {
     by_file
         .into_iter()
         .map(|(file, labels)| {
+            let found = locate(&file, dir, search).ok_or_else(|| {
+                anyhow!(
+                    "{name}: names `{file}`, which is neither beside it nor in a --questionnaires folder"
+                )
+            })?;
             Ok(Labelled {
-                book: ingest::read(&dir.join(&file), &Default::default())?,
+                book: ingest::read(&found, &Default::default())?,
                 name: file,
                 labels,
             })
         })
         .collect()
+}
+
+/// Where a questionnaire named by a labels csv is: beside the csv, else in
+/// the first `--questionnaires` folder that holds it.
+fn locate(file: &str, beside: &Path, search: &[PathBuf]) -> Option<PathBuf> {
+    std::iter::once(beside)
+        .chain(search.iter().map(PathBuf::as_path))
+        .map(|d| d.join(file))
+        .find(|p| p.is_file())
 }
 
 fn parse_circle(s: &str) -> Result<Option<Circle>, String> {
@@ -334,9 +491,10 @@ fn take_expected_columns(sheet: &mut Sheet, file: &str) -> Result<Vec<Label>> {
     };
     let mut labels = Vec::new();
     for r in header + 1..sheet.height() {
-        let expected_id = id.map(|(_, c)| sheet.text(r, c)).filter(|s| !s.is_empty());
+        let expected = id.map(|(_, c)| expected_ids(&sheet.text(r, c)));
+        let expected = expected.unwrap_or_default();
         let circle_text = circle.map(|(_, c)| sheet.text(r, c)).unwrap_or_default();
-        if expected_id.is_none() && circle_text.is_empty() {
+        if expected.is_empty() && circle_text.is_empty() {
             continue;
         }
         let expected_circle = parse_circle(&circle_text)
@@ -347,7 +505,7 @@ fn take_expected_columns(sheet: &mut Sheet, file: &str) -> Result<Vec<Label>> {
                 sheet: sheet.name.clone(),
                 row: r + 1,
             },
-            expected_id,
+            expected,
             expected_circle,
         });
     }
