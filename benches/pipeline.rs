@@ -1,14 +1,14 @@
-//! Benchmarks of each stage: ingest, index build, match per question, and the
-//! in-place write. Run with `cargo bench`; the README's "Performance" section
-//! quotes the numbers.
+//! Benchmarks of each stage: ingest, index build, encoding, match per
+//! question, and the in-place write. Run with `cargo bench`; the README's
+//! "Performance" section quotes the numbers.
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use qfill::bank::Bank;
 use qfill::ingest::{self, Limits, Overrides};
 use qfill::mappings::Mappings;
-use qfill::matching::Matcher;
-use qfill::pipeline::{self, Options};
-use qfill::source::{DEFAULT_BANK, embedded_toml_files};
+use qfill::matching::cache::Cache;
+use qfill::matching::{Matcher, Query, Signals};
+use qfill::pipeline::{self, Loaded, Options};
 use qfill::write::FilledWriter;
 use qfill::write::patch::PatchWriter;
 use rust_xlsxwriter::Workbook;
@@ -37,13 +37,24 @@ fn questionnaire(questions: u32, cells: u32, bank: &Bank) -> Vec<u8> {
 
 fn kit() -> (Bank, Mappings) {
     let m = Mappings::builtin().unwrap();
-    let bank = Bank::load(&embedded_toml_files(&DEFAULT_BANK, "answer-bank"), &m).unwrap();
+    let bank = Bank::builtin(&m).unwrap();
     (bank, m)
 }
 
 fn benches(c: &mut Criterion) {
     let (bank, mappings) = kit();
-    let matcher = Matcher::new(&bank, &mappings).unwrap();
+    c.bench_function("encode the starter bank (no cache)", |b| {
+        b.iter(|| {
+            Matcher::new(&bank, &mappings)
+                .unwrap()
+                .with_semantic(&bank, &Cache::none(), &|_, _| {})
+                .unwrap()
+        })
+    });
+    let matcher = Matcher::new(&bank, &mappings)
+        .unwrap()
+        .with_semantic(&bank, &Cache::none(), &|_, _| {})
+        .unwrap();
     let bytes = questionnaire(1_000, 100_000, &bank);
     let limits = Limits::default();
 
@@ -56,20 +67,41 @@ fn benches(c: &mut Criterion) {
     c.bench_function("index build (starter bank)", |b| {
         b.iter(|| Matcher::new(black_box(&bank), &mappings).unwrap())
     });
-    c.bench_function("match one question", |b| {
+    let text = "Do you enforce 2FA for all employees when they log in?";
+    c.bench_function("encode one question", |b| {
         b.iter(|| {
-            matcher.match_question(black_box(
-                "Do you enforce 2FA for all employees when they log in?",
-            ))
+            matcher
+                .encode_questions(&[black_box(text)], Signals::Both)
+                .unwrap()
         })
     });
+    let encoded = matcher.encode_questions(&[text], Signals::Both).unwrap();
+    c.bench_function("match one question (encoded)", |b| {
+        b.iter(|| matcher.match_question(encoded.query(0, black_box(text)), Signals::Both))
+    });
+    c.bench_function("match one question (lexical only)", |b| {
+        b.iter(|| {
+            matcher.match_question(
+                Query {
+                    text: black_box(text),
+                    vector: None,
+                },
+                Signals::Lexical,
+            )
+        })
+    });
+    let loaded = Loaded {
+        bank,
+        mappings,
+        matcher,
+    };
 
     let book = ingest::read_bytes(&bytes, &limits).unwrap();
     let questions: Vec<_> = ingest::detect(&book, &Overrides::default())
         .into_iter()
         .flat_map(|l| l.questions)
         .collect();
-    let outcomes = pipeline::run(&questions, &bank, &mappings, &matcher, Options::default());
+    let outcomes = pipeline::run(&questions, &loaded, Options::default()).unwrap();
     let written = outcomes.iter().filter(|o| o.writes_answer(true)).count();
     eprintln!(
         "in-place write: {written} answered questions of {}",
@@ -93,7 +125,7 @@ fn benches(c: &mut Criterion) {
                 .into_iter()
                 .flat_map(|l| l.questions)
                 .collect();
-            let outcomes = pipeline::run(&qs, &bank, &mappings, &matcher, Options::default());
+            let outcomes = pipeline::run(&qs, &loaded, Options::default()).unwrap();
             PatchWriter.render(&book, &outcomes, false).unwrap()
         })
     });

@@ -78,6 +78,17 @@ pub struct Bank {
 }
 
 impl Bank {
+    /// The starter bank built into the binary.
+    pub fn builtin(mappings: &Mappings) -> Result<Bank> {
+        Bank::load(
+            &crate::source::embedded_toml_files(
+                &crate::source::DEFAULT_BANK,
+                "(built-in) answer-bank",
+            ),
+            mappings,
+        )
+    }
+
     /// Parses and validates every file; the first problem is reported with its place.
     pub fn load(files: &[SourceFile], mappings: &Mappings) -> Result<Bank> {
         let (bank, problems) = Bank::load_all(files, mappings);
@@ -210,8 +221,13 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// The built-in starter bank, for tests.
+    pub(crate) fn starter_bank(m: &Mappings) -> Bank {
+        Bank::builtin(m).unwrap()
+    }
 
     fn file(text: &str) -> SourceFile {
         SourceFile::new("bank/t.toml", text)

@@ -290,6 +290,9 @@ pub struct BankArgs {
     /// Confidence at or above which answers are suggested for review
     #[arg(long, value_name = "0..1")]
     pub review_threshold: Option<f64>,
+    /// Encode the bank afresh instead of reading or writing the cache of its vectors
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 /// Overrides for layout detection.

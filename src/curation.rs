@@ -353,12 +353,12 @@ pub fn fingerprint(e: &Entry) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::{DEFAULT_BANK, SourceFile, embedded_toml_files};
+    use crate::source::SourceFile;
 
     #[test]
     fn export_then_import_gives_back_the_same_bank() {
         let m = Mappings::builtin().unwrap();
-        let bank = Bank::load(&embedded_toml_files(&DEFAULT_BANK, "answer-bank"), &m).unwrap();
+        let bank = crate::bank::tests::starter_bank(&m);
         let files = import_xlsx(&export_xlsx(&bank).unwrap()).unwrap();
         let sources: Vec<SourceFile> = files
             .iter()
@@ -380,7 +380,7 @@ mod tests {
     #[test]
     fn coverage_counts_uncovered_controls_circles_themes_and_owners() {
         let m = Mappings::builtin().unwrap();
-        let bank = Bank::load(&embedded_toml_files(&DEFAULT_BANK, "answer-bank"), &m).unwrap();
+        let bank = crate::bank::tests::starter_bank(&m);
         let c = coverage(&bank, &m, jiff::civil::date(2026, 11, 24), 365);
         assert_eq!(c.entries, 94);
         assert_eq!(c.by_circle.values().sum::<usize>(), 94);

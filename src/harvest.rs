@@ -5,7 +5,7 @@ use crate::bank::Bank;
 use crate::classify::classify;
 use crate::ingest::{AnswerTarget, Question, Workbook};
 use crate::mappings::Mappings;
-use crate::matching::Matcher;
+use crate::matching::{Matcher, Signals};
 use crate::model::{Circle, ControlId, Visibility};
 use serde::Serialize;
 
@@ -187,10 +187,16 @@ pub fn harvest(
     bank: &Bank,
     mappings: &Mappings,
     matcher: Option<&Matcher>,
-) -> Vec<Proposal> {
+) -> anyhow::Result<Vec<Proposal>> {
     let mut used = std::collections::HashSet::new();
     let mut out = Vec::new();
-    for q in questions {
+    let texts: Vec<&str> = questions.iter().map(|q| q.text.as_str()).collect();
+    // Without vectors, the lexical signal alone decides what is a variant.
+    let encoded = match matcher {
+        Some(m) => m.encode_questions(&texts, Signals::Both)?,
+        None => Default::default(),
+    };
+    for (i, q) in questions.iter().enumerate() {
         let sheet = &book.sheets[q.sheet_index];
         let short = q.existing.as_deref().and_then(short_answer);
         let free_text = q
@@ -206,11 +212,14 @@ pub fn harvest(
             continue;
         };
         let place = format!("{source}:{}:{}", q.sheet, q.row1());
-        let best = matcher.map(|m| m.match_question(&q.text)).and_then(|r| {
-            r.best()
-                .filter(|c| c.confidence >= SAME_QUESTION)
-                .map(|c| c.entry)
-        });
+        let query = encoded.query(i, &q.text);
+        let best = matcher
+            .map(|m| m.match_question(query, Signals::Both))
+            .and_then(|r| {
+                r.best()
+                    .filter(|c| c.confidence >= SAME_QUESTION)
+                    .map(|c| c.entry)
+            });
         if let Some(i) = best {
             let e = &bank.entries[i];
             if e.questions.iter().any(|x| x.eq_ignore_ascii_case(&q.text)) {
@@ -257,7 +266,7 @@ pub fn harvest(
             source: place,
         });
     }
-    out
+    Ok(out)
 }
 
 /// Writes proposals to `out`, or to `answer-bank/proposed/STEM.toml` beside

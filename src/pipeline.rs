@@ -1,4 +1,4 @@
-//! The pipeline for one questionnaire: detected questions → classify → match →
+//! The pipeline for one questionnaire: detected questions → match → classify →
 //! compose, giving one `Outcome` per question for the writers.
 
 use crate::bank::Bank;
@@ -6,9 +6,18 @@ use crate::classify::classify;
 use crate::compose::{CELL_LIMIT, compose, cut_to};
 use crate::ingest::Question;
 use crate::mappings::Mappings;
-use crate::matching::Matcher;
+use crate::matching::{Matcher, Query, Signals};
 use crate::model::{Audience, Circle, ControlId, Status};
 use crate::write::cells::pick_allowed;
+use anyhow::Result;
+
+/// The bank, its mappings and the matcher over it: what answers questions,
+/// loaded once per run.
+pub struct Loaded {
+    pub bank: Bank,
+    pub mappings: Mappings,
+    pub matcher: Matcher,
+}
 
 /// What qfill decided for one question.
 #[derive(Debug, Clone)]
@@ -59,32 +68,32 @@ pub struct Options {
     pub audience: Audience,
     /// Replace answers already present in the input.
     pub overwrite: bool,
+    /// Both signals, or one alone to measure it (`qfill eval --stages`).
+    pub signals: Signals,
 }
 
-/// Answers every question.
-pub fn run(
-    questions: &[Question],
-    bank: &Bank,
-    mappings: &Mappings,
-    matcher: &Matcher,
-    opts: Options,
-) -> Vec<Outcome> {
+/// Answers every question: those that need it are encoded first, together
+/// and each distinct text once; then each is matched, classified and composed.
+pub fn run(questions: &[Question], loaded: &Loaded, opts: Options) -> Result<Vec<Outcome>> {
+    let texts: Vec<&str> = questions.iter().map(|q| q.text.as_str()).collect();
+    let encoded = loaded.matcher.encode_questions(&texts, opts.signals)?;
     // Questions are independent: match them on every core.
     use rayon::prelude::*;
-    questions
+    Ok(questions
         .par_iter()
-        .map(|q| answer_one(q, bank, mappings, matcher, opts))
-        .collect()
+        .enumerate()
+        .map(|(i, q)| answer_one(q, encoded.query(i, &q.text), loaded, opts))
+        .collect())
 }
 
-pub fn answer_one(
-    q: &Question,
-    bank: &Bank,
-    mappings: &Mappings,
-    matcher: &Matcher,
-    opts: Options,
-) -> Outcome {
-    let m = matcher.match_question(&q.text);
+/// Answers one question, given as a query (its text and vector).
+pub fn answer_one(q: &Question, query: Query, loaded: &Loaded, opts: Options) -> Outcome {
+    let Loaded {
+        bank,
+        mappings,
+        matcher,
+    } = loaded;
+    let m = matcher.match_question(query, opts.signals);
     let best = m.best().map(|c| (&bank.entries[c.entry], c.confidence));
     // The entry's circle counts by how similar it is, calibrated or not.
     let class = classify(

@@ -6,16 +6,15 @@ use qfill::bank::Bank;
 use qfill::compose::compose;
 use qfill::ingest::{self, Format, Limits, Sheet, Value, Workbook};
 use qfill::mappings::Mappings;
-use qfill::matching::Matcher;
+use qfill::matching::{Matcher, Query, Signals};
 use qfill::model::{Audience, Status};
-use qfill::source::{DEFAULT_BANK, embedded_toml_files};
 use qfill::write::FilledWriter;
 use qfill::write::rebuild::RebuildWriter;
 use std::sync::LazyLock;
 
 static KIT: LazyLock<(Bank, Mappings, Matcher)> = LazyLock::new(|| {
     let m = Mappings::builtin().unwrap();
-    let bank = Bank::load(&embedded_toml_files(&DEFAULT_BANK, "answer-bank"), &m).unwrap();
+    let bank = Bank::builtin(&m).unwrap();
     let matcher = Matcher::new(&bank, &m).unwrap();
     (bank, m, matcher)
 });
@@ -26,7 +25,7 @@ proptest! {
     #[test]
     fn matching_and_composing_never_fail(text in any::<String>()) {
         let (bank, mappings, matcher) = &*KIT;
-        let m = matcher.match_question(&text);
+        let m = matcher.match_question(Query { text: &text, vector: None }, Signals::Both);
         prop_assert!((0.0..=1.0).contains(&m.confidence()));
         let entry = m.best().map(|c| &bank.entries[c.entry]);
         for audience in [Audience::Public, Audience::Nda] {
@@ -42,7 +41,7 @@ proptest! {
         prop::sample::select(vec!["AND", "OR", "NOT", "*", "\"", ":", "(", ")", "[", "]", "^2", "~", "title:", "-", "+", "encrypt"]), 0..12)) {
         let (_, _, matcher) = &*KIT;
         let text = words.join(" ");
-        let m = matcher.match_question(&text);
+        let m = matcher.match_question(Query { text: &text, vector: None }, Signals::Both);
         prop_assert!((0.0..=1.0).contains(&m.confidence()));
     }
 

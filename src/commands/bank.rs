@@ -90,7 +90,7 @@ fn run_harvest(args: &HarvestArgs) -> Result<()> {
         &loaded.bank,
         &loaded.mappings,
         Some(&loaded.matcher),
-    );
+    )?;
     if proposals.is_empty() {
         anyhow::bail!(
             "{}: no answered questions found to harvest ({} questions detected)",

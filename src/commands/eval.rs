@@ -1,12 +1,12 @@
 //! `qfill eval`: measure the bank and the matcher on labelled questionnaires.
 
 use super::{Loaded, load};
-use crate::classify::classify;
 use crate::cli::EvalArgs;
 use crate::evaluate::{Band, Label, Metrics, Place, Prediction, Score, score};
 use crate::ingest::{self, Overrides, Sheet, Value, Workbook};
+use crate::matching::Signals;
 use crate::model::Circle;
-use crate::pipeline::{self, Options};
+use crate::pipeline::{self, Options, Outcome};
 use anyhow::{Context, Result, anyhow, bail};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -31,7 +31,8 @@ struct SetRun {
     name: String,
     labels: Vec<Label>,
     full: Vec<Prediction>,
-    retrieval: Vec<Prediction>,
+    /// Per stage name, its predictions (with `--stages`).
+    stages: BTreeMap<&'static str, Vec<Prediction>>,
 }
 
 #[derive(Serialize)]
@@ -62,7 +63,7 @@ pub fn run(args: &EvalArgs) -> Result<bool> {
     let runs: Vec<SetRun> = sets
         .iter()
         .map(|set| run_set(&loaded, set, args.stages))
-        .collect();
+        .collect::<Result<_>>()?;
     let all_labels: Vec<Label> = runs.iter().flat_map(|r| r.labels.clone()).collect();
     let all_full: Vec<Prediction> = runs.iter().flat_map(|r| r.full.clone()).collect();
     let full_score = score(&all_labels, &all_full);
@@ -72,9 +73,13 @@ pub fn run(args: &EvalArgs) -> Result<bool> {
         .collect();
     let mut stages = BTreeMap::new();
     if args.stages {
-        let retrieval: Vec<Prediction> = runs.iter().flat_map(|r| r.retrieval.clone()).collect();
-        stages.insert("retrieval", score(&all_labels, &retrieval).metrics);
-        stages.insert("full", full_score.metrics);
+        for (name, _) in STAGES {
+            let predictions: Vec<Prediction> = runs
+                .iter()
+                .flat_map(|r| r.stages.get(name).cloned().unwrap_or_default())
+                .collect();
+            stages.insert(name, score(&all_labels, &predictions).metrics);
+        }
     }
     // Every set must hold the bounds on its own, not only on average.
     let mut failed: Vec<String> = Vec::new();
@@ -128,84 +133,71 @@ pub fn run(args: &EvalArgs) -> Result<bool> {
     Ok(failed.is_empty())
 }
 
-/// Answers every labelled questionnaire of a set, as `fill` would.
-fn run_set(loaded: &Loaded, set: &Set, stages: bool) -> SetRun {
+/// The stages `--stages` scores: each signal alone, then the whole pipeline.
+const STAGES: [(&str, Signals); 3] = [
+    ("lexical", Signals::Lexical),
+    ("semantic", Signals::Semantic),
+    ("full", Signals::Both),
+];
+
+/// Answers every labelled questionnaire of a set, as `fill` would (and with
+/// each signal alone, for `--stages`).
+fn run_set(loaded: &Loaded, set: &Set, stages: bool) -> Result<SetRun> {
     let mut run = SetRun {
         name: set.name.clone(),
         labels: Vec::new(),
         full: Vec::new(),
-        retrieval: Vec::new(),
+        stages: BTreeMap::new(),
     };
     for labelled in &set.workbooks {
         let layouts = ingest::detect(&labelled.book, &Overrides::default());
         let questions: Vec<_> = layouts.iter().flat_map(|l| l.questions.clone()).collect();
-        let place = |sheet: &str, row: u32| Place {
-            file: labelled.name.clone(),
-            sheet: sheet.to_string(),
-            row,
+        let predict = |signals: Signals| -> Result<Vec<Prediction>> {
+            let opts = Options {
+                signals,
+                ..Options::default()
+            };
+            let outcomes = pipeline::run(&questions, loaded, opts)?;
+            Ok(outcomes
+                .iter()
+                .map(|o| prediction(&labelled.name, o))
+                .collect())
         };
-        let outcomes = pipeline::run(
-            &questions,
-            &loaded.bank,
-            &loaded.mappings,
-            &loaded.matcher,
-            Options::default(),
-        );
-        for o in &outcomes {
-            let mut ranked: Vec<String> = o.candidates.iter().map(|(id, _)| id.clone()).collect();
-            if let Some(id) = &o.bank_id {
-                ranked.retain(|r| r != id);
-                ranked.insert(0, id.clone());
-            }
-            run.full.push(Prediction {
-                place: place(&o.question.sheet, o.question.row1()),
-                question: o.question.text.clone(),
-                circle: o.circle,
-                status: o.status,
-                confidence: o.confidence,
-                bank_id: o.bank_id.clone(),
-                ranked,
-            });
-        }
+        run.full.extend(predict(Signals::Both)?);
         if stages {
-            for q in &questions {
-                run.retrieval
-                    .push(retrieval_only(loaded, q, place(&q.sheet, q.row1())));
+            for (name, signals) in STAGES {
+                let predictions = if signals == Signals::Both {
+                    run.full[run.full.len() - questions.len()..].to_vec()
+                } else {
+                    predict(signals)?
+                };
+                run.stages.entry(name).or_default().extend(predictions);
             }
         }
         run.labels.extend(labelled.labels.iter().cloned());
     }
-    run
+    Ok(run)
 }
 
-/// The retrieval stage alone: tantivy's order, a confidence from the lead of
-/// the first hit over the second, and the classification that follows from it.
-fn retrieval_only(loaded: &Loaded, q: &ingest::Question, place: Place) -> Prediction {
-    let hits = loaded.matcher.retrieve(&q.text, 3);
-    let confidence = match hits.as_slice() {
-        [] => 0.0,
-        [_] => 1.0,
-        [first, second, ..] => f64::from(1.0 - second.1 / first.1.max(f32::EPSILON)),
-    };
-    let best = hits.first().map(|(i, _)| &loaded.bank.entries[*i]);
-    let status = loaded.matcher.status_for(confidence);
-    let circle = classify(
-        &q.text,
-        &loaded.mappings.rules,
-        best.map(|e| (e, confidence)),
-    )
-    .circle;
+/// What qfill said of one question, as the scorer reads it.
+fn prediction(file: &str, o: &Outcome) -> Prediction {
+    let mut ranked: Vec<String> = o.candidates.iter().map(|(id, _)| id.clone()).collect();
+    if let Some(id) = &o.bank_id {
+        ranked.retain(|r| r != id);
+        ranked.insert(0, id.clone());
+    }
     Prediction {
-        place,
-        question: q.text.clone(),
-        circle,
-        status,
-        confidence,
-        bank_id: best.map(|e| e.id.clone()),
-        ranked: hits
-            .iter()
-            .map(|(i, _)| loaded.bank.entries[*i].id.clone())
-            .collect(),
+        place: Place {
+            file: file.to_string(),
+            sheet: o.question.sheet.clone(),
+            row: o.question.row1(),
+        },
+        question: o.question.text.clone(),
+        circle: o.circle,
+        status: o.status,
+        confidence: o.confidence,
+        bank_id: o.bank_id.clone(),
+        ranked,
     }
 }
 
@@ -240,8 +232,7 @@ fn print_table(
     if stages.is_empty() {
         rows.push((if sets.len() > 1 { "all" } else { "full" }, s.metrics));
     } else {
-        rows.push(("retrieval", stages["retrieval"]));
-        rows.push(("full", stages["full"]));
+        rows.extend(STAGES.iter().map(|(name, _)| (*name, stages[name])));
     }
     for (name, m) in rows {
         print!("{name:<width$}");

@@ -120,14 +120,9 @@ pub fn fill_read(
     let pipeline_opts = Options {
         audience: opts.audience,
         overwrite: opts.overwrite,
+        ..Options::default()
     };
-    let outcomes = pipeline::run(
-        &questions,
-        &loaded.bank,
-        &loaded.mappings,
-        &loaded.matcher,
-        pipeline_opts,
-    );
+    let outcomes = pipeline::run(&questions, loaded, pipeline_opts)?;
 
     let input_name = input
         .file_name()

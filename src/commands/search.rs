@@ -4,6 +4,7 @@ use super::{Loaded, load};
 use crate::classify::classify;
 use crate::cli::SearchArgs;
 use crate::compose::{compose, out_of_scope_item};
+use crate::matching::Signals;
 use crate::model::Audience;
 use anyhow::Result;
 use serde::Serialize;
@@ -34,7 +35,8 @@ pub fn run(args: &SearchArgs) -> Result<()> {
         mappings,
         matcher,
     } = load(&args.bank)?;
-    let scored = matcher.rank(&args.text, args.top.max(1));
+    let encoded = matcher.encode_questions(&[&args.text], Signals::Both)?;
+    let scored = matcher.rank(encoded.query(0, &args.text), args.top.max(1), Signals::Both);
     let best = scored
         .first()
         .map(|c| (&bank.entries[c.entry], c.confidence));

@@ -1,60 +1,128 @@
 //! Match: find the bank entry that answers a question, with a calibrated confidence.
 //!
-//! Two stages. Retrieval (`retrieval.rs`): a tantivy in-memory index over
-//! every question variant, with English stemming, stop words and synonym
-//! groups applied to both sides (`analysis.rs`). Re-ranking: for the top
-//! candidates, IDF-weighted overlap of the distinctive terms plus strsim
-//! similarity of the normalised texts, against each variant; the best variant
-//! speaks for the entry.
+//! Two signals, each a retriever and a re-ranking feature. The lexical one
+//! (`lexical.rs`) weighs what the question's words share with an entry's;
+//! the semantic one (`semantic.rs`) how close they are in meaning, so that a
+//! paraphrase with no shared word is still found. The union of both
+//! retrievers' candidates is ranked by a blend of the two, and the leader's
+//! confidence is calibrated (`calibrate.rs`) from both signals, its lead over
+//! the runner-up and the near-miss evidence.
 
 mod analysis;
+pub mod cache;
+mod calibrate;
+mod lexical;
 mod retrieval;
+pub mod semantic;
 
 pub use analysis::{main_ask, normalise};
+pub use lexical::Lexical;
+pub use semantic::Closeness;
 
-use crate::bank::{Bank, Entry};
+use crate::bank::Bank;
 use crate::mappings::{Mappings, Thresholds};
 use crate::model::Status;
-use analysis::{Analysis, Terms};
 use anyhow::Result;
-use rayon::prelude::*;
-use retrieval::{Doc, Retriever};
-use rustc_hash::{FxHashMap, FxHashSet};
-use std::collections::BTreeSet;
+use lexical::{LexicalIndex, Partial, Prepared};
+use semantic::{BankVectors, LazyEncoder, Vectors};
 
-/// Candidates taken from retrieval into re-ranking.
+/// Candidates taken from each retriever into re-ranking.
 const RERANK_DEPTH: usize = 8;
 /// Alternatives reported per question.
-const ALTERNATIVES: usize = 3;
+pub const ALTERNATIVES: usize = 3;
+/// Share of the semantic signal in the ranking similarity.
+const SEMANTIC_WEIGHT: f64 = 0.5;
+/// Share of the answer (vs the best question variant) in the semantic signal.
+const ANSWER_WEIGHT: f64 = 0.3;
 
 /// A candidate entry for a question.
 #[derive(Debug, Clone)]
 pub struct Candidate {
     pub entry: usize,
     pub confidence: f64,
-    /// Re-ranking similarity, before calibration.
+    /// The ranking similarity, before calibration.
     pub similarity: f64,
     pub evidence: Evidence,
-    /// Retrieval (BM25) score, for `--stages` and explanations.
-    pub retrieval: f32,
 }
 
-/// What the re-ranker saw in a candidate.
-#[derive(Debug, Clone, Default)]
+/// What re-ranking saw in a candidate.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Evidence {
-    /// Share of the question's distinctive terms the entry speaks to anywhere.
-    pub covered: f64,
-    /// How closely the best question variant says the same thing.
-    pub variant: f64,
-    /// The most distinctive question term this entry never uses though other
-    /// entries do: the sign of a near miss (another system, law or data type).
-    pub missing: Option<(String, f64)>,
+    pub lexical: Lexical,
+    /// `None` when the question was not encoded (it matched a variant word
+    /// for word) or the semantic signal is off.
+    pub semantic: Option<Closeness>,
+}
+
+impl Evidence {
+    /// The semantic similarity in [0, 1].
+    pub fn semantic_similarity(&self) -> Option<f64> {
+        self.semantic.map(semantic_similarity)
+    }
+
+    /// The ranking similarity.
+    fn similarity(&self) -> f64 {
+        blend(self.lexical.similarity(), self.semantic_similarity())
+    }
+}
+
+/// How close in meaning, in [0, 1]: mostly the best variant, some of the answer.
+fn semantic_similarity(c: Closeness) -> f64 {
+    let s = (1.0 - ANSWER_WEIGHT) * f64::from(c.variant) + ANSWER_WEIGHT * f64::from(c.answer);
+    s.clamp(0.0, 1.0)
+}
+
+/// The ranking similarity: both signals blended, or the lexical one alone.
+fn blend(lexical: f64, semantic: Option<f64>) -> f64 {
+    match semantic {
+        Some(s) => (1.0 - SEMANTIC_WEIGHT) * lexical + SEMANTIC_WEIGHT * s,
+        None => lexical,
+    }
+}
+
+/// Which signals rank candidates: both in `fill`; one alone to measure it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Signals {
+    #[default]
+    Both,
+    Lexical,
+    Semantic,
+}
+
+/// Questions' vectors, for those that were encoded.
+#[derive(Debug, Clone, Default)]
+pub struct Encoded {
+    vectors: Vectors,
+    /// Per question, its row in `vectors`.
+    rows: Vec<Option<usize>>,
+}
+
+impl Encoded {
+    /// The `i`-th question as a query.
+    pub fn query<'a>(&'a self, i: usize, text: &'a str) -> Query<'a> {
+        Query {
+            text,
+            vector: self
+                .rows
+                .get(i)
+                .copied()
+                .flatten()
+                .map(|r| self.vectors.row(r)),
+        }
+    }
+}
+
+/// A question to match: its text, and its vector when it was encoded.
+#[derive(Debug, Clone, Copy)]
+pub struct Query<'a> {
+    pub text: &'a str,
+    pub vector: Option<&'a [f32]>,
 }
 
 /// The outcome of matching one question.
 #[derive(Debug, Clone)]
 pub struct MatchResult {
-    /// Best first; empty when nothing in the bank shares a term with the question.
+    /// Best first; empty when nothing in the bank is near the question.
     pub candidates: Vec<Candidate>,
     pub status: Status,
     pub why: Vec<String>,
@@ -70,203 +138,35 @@ impl MatchResult {
     }
 }
 
-/// The index over a bank and what re-ranking knows of each entry, built once
-/// and shared by every question.
+/// Both signals over a bank, built once and shared by every question.
 pub struct Matcher {
-    retriever: Retriever,
-    analysis: Analysis,
-    /// Every term of the bank, numbered, so that re-ranking compares numbers.
-    vocabulary: FxHashMap<String, u32>,
-    /// IDF by term number; a term the bank never uses has `max_idf`.
-    idf: Vec<f64>,
-    max_idf: f64,
-    /// Question variants per entry.
-    variants: Vec<Vec<Variant>>,
-    /// Per entry, where each of its terms appears: 1.0 in a question variant,
-    /// 0.8 among the keywords, 0.5 only in the answer.
-    places: Vec<FxHashMap<u32, f64>>,
-    /// Analysed words of every synonym term.
-    synonym_words: FxHashSet<String>,
+    lexical: LexicalIndex,
+    semantic: Option<BankVectors>,
+    encoder: LazyEncoder,
     thresholds: Thresholds,
 }
 
-/// The size of a text as Sørensen–Dice counts it: whitespace left out.
-#[derive(Debug, Clone, Copy)]
-struct DiceSize {
-    chars: usize,
-    bytes: usize,
-}
-
-impl DiceSize {
-    fn of(text: &str) -> DiceSize {
-        let kept = text.chars().filter(|c| !c.is_whitespace());
-        let (chars, bytes) = kept.fold((0, 0), |(n, b), c| (n + 1, b + c.len_utf8()));
-        DiceSize { chars, bytes }
-    }
-
-    /// The highest `strsim::sorensen_dice` two texts of these sizes can
-    /// reach: every bigram of the shorter shared, over the same denominator.
-    fn ceiling(self, other: DiceSize) -> f64 {
-        if self.chars == other.chars && self.bytes == other.bytes {
-            return 1.0; // the texts may be equal
-        }
-        if self.bytes < 2 || other.bytes < 2 {
-            return 0.0;
-        }
-        let shared = self.chars.min(other.chars).saturating_sub(1);
-        (2 * shared) as f64 / (self.bytes + other.bytes - 2) as f64
-    }
-}
-
-/// A question variant as re-ranking reads it.
-struct Variant {
-    /// Its term numbers, sorted.
-    terms: Vec<u32>,
-    /// Σ weight × IDF of its terms.
-    mass: f64,
-    /// The normalised main ask, lowercased, for string similarity.
-    text: String,
-    size: DiceSize,
-}
-
-/// An entry analysed once, for both the index and the re-ranker.
-struct AnalysedEntry {
-    variants: Vec<AnalysedVariant>,
-    answer: Terms,
-    answer_doc: String,
-    keywords: Terms,
-    keyword_doc: String,
-}
-
-struct AnalysedVariant {
-    terms: Terms,
-    text: String,
-    /// The main ask with its synonym tokens, as indexed.
-    doc: String,
-}
-
-impl AnalysedEntry {
-    fn new(analysis: &Analysis, e: &Entry) -> AnalysedEntry {
-        let keyword_text = keyword_text(e);
-        let (answer_doc, answer_tokens) = analysis.expand_and_tokens(&normalise(&e.answer));
-        AnalysedEntry {
-            variants: e
-                .questions
-                .iter()
-                .map(|q| {
-                    let (main, follow) = main_ask(q);
-                    let main = normalise(&main);
-                    let (doc, tokens) = analysis.expand_and_tokens(&main);
-                    AnalysedVariant {
-                        terms: analysis.with_follow_up(Terms::of(&tokens, 1.0), &follow),
-                        text: main.to_lowercase(),
-                        doc,
-                    }
-                })
-                .collect(),
-            answer: Terms::of(&answer_tokens, 1.0),
-            answer_doc,
-            keywords: analysis.terms(&keyword_text, 1.0),
-            keyword_doc: analysis.expand(&keyword_text),
-        }
-    }
-
-    /// Every distinct term of the entry.
-    fn terms(&self) -> BTreeSet<&String> {
-        self.variants
-            .iter()
-            .flat_map(|v| v.terms.keys())
-            .chain(self.answer.keys())
-            .chain(self.keywords.keys())
-            .collect()
-    }
-}
-
-/// A question made ready for matching, once.
-struct Prepared {
-    /// Weighted terms, for retrieval.
-    terms: Terms,
-    /// The same terms, in the same order, as re-ranking reads them.
-    scored: Vec<Scored>,
-    /// Σ weight × IDF.
-    mass: f64,
-    /// The normalised main ask, lowercased, for string similarity.
-    text: String,
-    size: DiceSize,
-    /// What the question is about (see `key_objects`), with term numbers.
-    key_objects: Vec<(String, Option<u32>)>,
-}
-
-/// A candidate's shared terms, before any string comparison.
-#[derive(Default)]
-struct Overlap {
-    covered: f64,
-    missing: Option<(String, f64)>,
-    /// The variants sharing the most terms with the question: their F1 and
-    /// the highest similarity string comparison could give them.
-    closest: Vec<Closest>,
-}
-
-struct Closest {
-    variant: usize,
-    f1: f64,
-    ceiling: f64,
-}
-
-impl Overlap {
-    /// The highest closest-variant similarity the strings could give.
-    fn variant_ceiling(&self) -> f64 {
-        self.closest.iter().map(|c| c.ceiling).fold(0.0, f64::max)
-    }
-}
-
-struct Scored {
-    term: Option<u32>,
-    weight: f64,
-    idf: f64,
-}
-
 impl Matcher {
+    /// The lexical signal only; see [`Matcher::with_semantic`].
     pub fn new(bank: &Bank, mappings: &Mappings) -> Result<Matcher> {
-        let analysis = Analysis::new(&mappings.synonyms);
-        let analysed: Vec<AnalysedEntry> = bank
-            .entries
-            .par_iter()
-            .map(|e| AnalysedEntry::new(&analysis, e))
-            .collect();
-        let docs = analysed.iter().enumerate().flat_map(|(entry, a)| {
-            a.variants.iter().map(move |v| Doc {
-                entry,
-                question: &v.doc,
-                keywords: &a.keyword_doc,
-                answer: &a.answer_doc,
-            })
-        });
-        // The index and the re-ranking tables do not depend on each other.
-        let (retriever, (vocabulary, idf)) = rayon::join(
-            || Retriever::build(&analysis.analyzer, docs),
-            || idf_table(&analysed),
-        );
-        let retriever = retriever?;
-        let max_idf = idf_value(0, analysed.iter().map(|a| a.variants.len()).sum());
-        let variants = variant_table(&analysed, &vocabulary, &idf);
-        let places = place_table(&analysed, &vocabulary);
-        let synonym_words = analysis
-            .synonym_words()
-            .filter(|t| !t.starts_with("qsyn"))
-            .cloned()
-            .collect();
         Ok(Matcher {
-            retriever,
-            analysis,
-            vocabulary,
-            idf,
-            max_idf,
-            variants,
-            places,
-            synonym_words,
+            lexical: LexicalIndex::new(bank, mappings)?,
+            semantic: None,
+            encoder: LazyEncoder::default(),
             thresholds: mappings.thresholds,
         })
+    }
+
+    /// Adds the semantic signal: the bank's vectors (from `cache` when it
+    /// holds them), `progress` told (done, total) while encoding.
+    pub fn with_semantic(
+        mut self,
+        bank: &Bank,
+        cache: &cache::Cache,
+        progress: &dyn Fn(usize, usize),
+    ) -> Result<Matcher> {
+        self.semantic = Some(BankVectors::build(bank, cache, &self.encoder, progress)?);
+        Ok(self)
     }
 
     pub fn with_thresholds(mut self, t: Thresholds) -> Self {
@@ -274,124 +174,80 @@ impl Matcher {
         self
     }
 
-    /// A question's terms for scoring: a spelling the bank never uses but a
-    /// synonym group knows ("2FA") is carried by the group's token and would
-    /// otherwise count as an unmatched rare word.
-    fn known_or_plain(&self, mut t: Terms) -> Terms {
-        t.weights.retain(|term, _| {
-            self.vocabulary.contains_key(term) || !self.synonym_words.contains(term)
-        });
-        t
+    pub fn thresholds(&self) -> Thresholds {
+        self.thresholds
     }
 
-    fn prepare(&self, question: &str) -> Prepared {
-        let (main, follow) = main_ask(question);
-        let normalised = normalise(&main);
-        // Analysed once: the tokens and the synonym groups they name serve
-        // both the terms and the key objects.
-        let tokens = self.analysis.analyse(&normalised);
-        let groups: Vec<String> = self
-            .analysis
-            .groups_in(&tokens)
-            .into_iter()
-            .cloned()
-            .collect();
-        let mut main_terms = Terms::of(&tokens, 1.0);
-        main_terms.add_missing(Terms::of(&groups, 1.0));
-        let terms = self.known_or_plain(self.analysis.with_follow_up(main_terms, &follow));
-        let scored: Vec<Scored> = terms
-            .weights
-            .iter()
-            .map(|(t, w)| {
-                let term = self.vocabulary.get(t).copied();
-                Scored {
-                    term,
-                    weight: *w,
-                    idf: self.idf_of(term),
-                }
-            })
-            .collect();
-        let mass = scored.iter().map(|s| s.weight * s.idf).sum();
-        let key_objects = self
-            .key_objects(&main, groups)
-            .into_iter()
-            .map(|t| {
-                let n = self.vocabulary.get(&t).copied();
-                (t, n)
-            })
-            .collect();
-        let text = normalised.to_lowercase();
-        Prepared {
-            terms,
-            scored,
-            mass,
-            size: DiceSize::of(&text),
-            text,
-            key_objects,
+    pub fn has_semantic(&self) -> bool {
+        self.semantic.is_some()
+    }
+
+    /// Encodes the questions that need it, each distinct text once: none
+    /// when the semantic signal is off, and no question a variant says word
+    /// for word (a repeat questionnaire never loads the encoder).
+    pub fn encode_questions(&self, texts: &[&str], signals: Signals) -> Result<Encoded> {
+        if signals == Signals::Lexical {
+            return Ok(Encoded::default());
         }
+        let mut distinct: Vec<String> = Vec::new();
+        let mut seen: rustc_hash::FxHashMap<String, usize> = Default::default();
+        let mut rows = Vec::with_capacity(texts.len());
+        for text in texts {
+            let needs =
+                self.semantic.is_some() && !self.lexical.prepare(text).verbatim_in(&self.lexical);
+            rows.push(needs.then(|| {
+                let prepared = semantic::prepare(text);
+                *seen.entry(prepared.clone()).or_insert_with(|| {
+                    distinct.push(prepared);
+                    distinct.len() - 1
+                })
+            }));
+        }
+        let vectors = if distinct.is_empty() {
+            Vectors::default()
+        } else {
+            let refs: Vec<&str> = distinct.iter().map(String::as_str).collect();
+            self.encoder.get()?.encode(&refs, &|_| {})?
+        };
+        Ok(Encoded { vectors, rows })
     }
 
-    fn idf_of(&self, term: Option<u32>) -> f64 {
-        term.map_or(self.max_idf, |t| self.idf[t as usize])
-    }
-
-    /// Retrieval only: entries by BM25 score, best first, ties by bank order.
+    /// Lexical retrieval only: entries by BM25 score, best first, ties by bank order.
     pub fn retrieve(&self, question: &str, limit: usize) -> Vec<(usize, f32)> {
-        self.retriever
-            .retrieve(&self.prepare(question).terms, limit)
+        let q = self.lexical.prepare(question);
+        self.lexical.retrieve(&q, limit)
     }
 
     /// Retrieval plus re-ranking: up to `n` candidates, best first.
-    pub fn rank(&self, question: &str, n: usize) -> Vec<Candidate> {
-        let q = self.prepare(question);
-        let retrieved = self.retriever.retrieve(&q.terms, RERANK_DEPTH.max(n));
-        let top = retrieved.first().map_or(1.0, |r| r.1.max(f32::EPSILON));
-        // Mostly what the entry covers of the question, some of how closely a
-        // variant says it, a little of the BM25 rank.
-        let similarity = |covered: f64, variant: f64, retrieval: f32| {
-            let local = COVERAGE_WEIGHT * covered + (1.0 - COVERAGE_WEIGHT) * variant;
-            (1.0 - RETRIEVAL_WEIGHT) * local + RETRIEVAL_WEIGHT * f64::from(retrieval / top)
+    pub fn rank(&self, query: Query, n: usize, signals: Signals) -> Vec<Candidate> {
+        let q = self.lexical.prepare(query.text);
+        let closeness = match (&self.semantic, query.vector, signals) {
+            (Some(s), Some(v), Signals::Both | Signals::Semantic) => Some(s.closeness(v)),
+            _ => None,
         };
-        // String similarity can lift a candidate by at most its share: taken
-        // in order of how high they could rise, candidates stop being compared
-        // character by character once `n` are known to be better.
-        let mut overlaps: Vec<(usize, f32, Overlap, f64)> = retrieved
-            .into_iter()
-            .map(|(entry, retrieval)| {
-                let o = self.overlap(&q, entry);
-                let highest = similarity(o.covered, o.variant_ceiling(), retrieval);
-                (entry, retrieval, o, highest)
-            })
-            .collect();
-        overlaps.sort_by(|a, b| b.3.total_cmp(&a.3));
-        let mut candidates: Vec<Candidate> = Vec::new();
-        // The similarities so far, best first. The runner-up is always exact:
-        // the leader's confidence depends on it.
-        let mut exact: Vec<f64> = Vec::new();
-        let exact_needed = n.max(2);
-        for (entry, retrieval, overlap, highest) in overlaps {
-            if exact
-                .get(exact_needed - 1)
-                .is_some_and(|last| highest < *last)
-            {
-                break;
+        let mut pool = if signals == Signals::Semantic {
+            Vec::new()
+        } else {
+            self.lexical_pool(&q, RERANK_DEPTH.max(n))
+        };
+        if let Some(c) = &closeness {
+            for entry in semantic_pool(c, RERANK_DEPTH.max(n)) {
+                if !pool.iter().any(|p| p.entry == entry) {
+                    pool.push(self.lexical.partial(&q, entry, 0.0));
+                }
             }
-            let evidence = self.finish(&q, entry, overlap);
-            let similarity = similarity(evidence.covered, evidence.variant, retrieval);
-            let at = exact.partition_point(|s| *s >= similarity);
-            exact.insert(at, similarity);
-            candidates.push(Candidate {
-                entry,
-                confidence: 0.0,
-                similarity,
-                evidence,
-                retrieval,
-            });
         }
+        let semantic = |entry: usize| closeness.as_ref().map(|c| c[entry]);
+        let mut candidates = self.finish_best(&q, pool, n, signals, &semantic);
         candidates.sort_by(|a, b| {
             b.similarity
                 .total_cmp(&a.similarity)
-                .then(b.retrieval.total_cmp(&a.retrieval))
+                .then(
+                    b.evidence
+                        .lexical
+                        .retrieval
+                        .total_cmp(&a.evidence.lexical.retrieval),
+                )
                 .then(a.entry.cmp(&b.entry))
         });
         let runner_up = candidates.get(1).map_or(0.0, |c| c.similarity);
@@ -402,25 +258,99 @@ impl Matcher {
             } else {
                 0.0
             };
-            c.confidence = calibrate(c.similarity, margin, &c.evidence);
+            c.confidence = calibrate::confidence(c.similarity, margin, &c.evidence);
         }
         candidates.truncate(n);
         candidates
     }
 
+    /// The lexically retrieved candidates, their overlaps computed.
+    fn lexical_pool(&self, q: &Prepared, depth: usize) -> Vec<Partial> {
+        let retrieved = self.lexical.retrieve(q, depth);
+        let top = retrieved.first().map_or(1.0, |r| r.1.max(f32::EPSILON));
+        retrieved
+            .into_iter()
+            .map(|(entry, score)| self.lexical.partial(q, entry, f64::from(score / top)))
+            .collect()
+    }
+
+    /// Finishes the candidates that can still be among the best `n` (the
+    /// runner-up always, since the leader's confidence depends on it): string
+    /// comparison can lift a candidate by at most its share, so candidates
+    /// are taken by how high they could rise and the rest are skipped.
+    fn finish_best(
+        &self,
+        q: &Prepared,
+        mut pool: Vec<Partial>,
+        n: usize,
+        signals: Signals,
+        semantic: &dyn Fn(usize) -> Option<Closeness>,
+    ) -> Vec<Candidate> {
+        let lexical_on = signals != Signals::Semantic;
+        let highest = |p: &Partial| {
+            let lexical = if lexical_on { p.ceiling } else { 0.0 };
+            blend(lexical, semantic(p.entry).map(semantic_similarity))
+        };
+        pool.sort_by(|a, b| highest(b).total_cmp(&highest(a)));
+        let mut candidates: Vec<Candidate> = Vec::new();
+        // The similarities so far, best first.
+        let mut exact: Vec<f64> = Vec::new();
+        let exact_needed = n.max(2);
+        for partial in pool {
+            if exact
+                .get(exact_needed - 1)
+                .is_some_and(|last| highest(&partial) < *last)
+            {
+                break;
+            }
+            let entry = partial.entry;
+            let evidence = Evidence {
+                lexical: if lexical_on {
+                    self.lexical.finish(q, partial)
+                } else {
+                    Lexical::default()
+                },
+                semantic: semantic(entry),
+            };
+            let similarity = evidence.similarity();
+            let at = exact.partition_point(|s| *s >= similarity);
+            exact.insert(at, similarity);
+            candidates.push(Candidate {
+                entry,
+                confidence: 0.0,
+                similarity,
+                evidence,
+            });
+        }
+        candidates
+    }
+
     /// The best candidate and alternatives, with a status.
-    pub fn match_question(&self, question: &str) -> MatchResult {
-        let candidates = self.rank(question, ALTERNATIVES + 1);
+    pub fn match_question(&self, query: Query, signals: Signals) -> MatchResult {
+        let candidates = self.rank(query, ALTERNATIVES + 1, signals);
         let confidence = candidates.first().map_or(0.0, |c| c.confidence);
         let status = self.status_for(confidence);
         let mut why = vec![format!("match {confidence:.2}")];
         if let [first, rest @ ..] = candidates.as_slice() {
             let margin = first.similarity - rest.first().map_or(0.0, |c| c.similarity);
+            let lex = &first.evidence.lexical;
+            let semantic = match first.evidence.semantic {
+                Some(c) => format!(
+                    ", meaning {:.2} (variant {:.2}, answer {:.2})",
+                    first.evidence.semantic_similarity().unwrap_or_default(),
+                    c.variant,
+                    c.answer
+                ),
+                None => String::new(),
+            };
             why.push(format!(
-                "similarity {:.2} (coverage {:.2}, variant {:.2}), margin {margin:.2}",
-                first.similarity, first.evidence.covered, first.evidence.variant
+                "similarity {:.2}: words {:.2} (coverage {:.2}, variant {:.2}){semantic}, margin {margin:.2}",
+                first.similarity,
+                lex.similarity(),
+                lex.covered,
+                lex.variant
             ));
-            if let Some((term, weight)) = &first.evidence.missing {
+            if let Some((term, weight)) = &lex.missing {
                 why.push(format!("entry never mentions `{term}` ({weight:.2})"));
             }
         }
@@ -440,247 +370,35 @@ impl Matcher {
             Status::None
         }
     }
-
-    /// What an entry shares with the question, term by term.
-    fn overlap(&self, q: &Prepared, entry: usize) -> Overlap {
-        if q.mass == 0.0 {
-            return Overlap::default();
-        }
-        let places = &self.places[entry];
-        let place = |t: Option<u32>| t.and_then(|t| places.get(&t)).copied().unwrap_or(0.0);
-        let covered = q
-            .scored
-            .iter()
-            .map(|s| s.weight * s.idf * place(s.term))
-            .sum::<f64>()
-            / q.mass;
-        let missing = q
-            .key_objects
-            .iter()
-            .filter(|(_, n)| place(*n) == 0.0)
-            .map(|(t, n)| (t.clone(), self.idf_of(*n) / self.max_idf))
-            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
-        let variants = &self.variants[entry];
-        let f1s: Vec<f64> = variants
-            .iter()
-            .map(|v| {
-                let shared: f64 = q
-                    .scored
-                    .iter()
-                    .filter(|s| s.term.is_some_and(|t| v.terms.binary_search(&t).is_ok()))
-                    .map(|s| s.weight * s.idf)
-                    .sum();
-                let cov_q = shared / q.mass;
-                let cov_v = if v.mass > 0.0 { shared / v.mass } else { 0.0 };
-                if shared > 0.0 {
-                    2.0 * cov_q * cov_v / (cov_q + cov_v)
-                } else {
-                    0.0
-                }
-            })
-            .collect();
-        // Only the variants that share the most terms are compared as strings.
-        let top = f1s.iter().copied().fold(0.0, f64::max);
-        Overlap {
-            covered: covered.min(1.0),
-            missing,
-            closest: f1s
-                .into_iter()
-                .enumerate()
-                .filter(|(_, f1)| *f1 >= top - 0.1)
-                .map(|(i, f1)| Closest {
-                    variant: i,
-                    f1,
-                    ceiling: VARIANT_F1_WEIGHT * f1
-                        + (1.0 - VARIANT_F1_WEIGHT) * q.size.ceiling(variants[i].size),
-                })
-                .collect(),
-        }
-    }
-
-    /// The evidence: the overlap plus how closely the closest variant says the same thing.
-    fn finish(&self, q: &Prepared, entry: usize, overlap: Overlap) -> Evidence {
-        let variants = &self.variants[entry];
-        let mut closest = overlap.closest;
-        closest.sort_by(|a, b| b.ceiling.total_cmp(&a.ceiling));
-        let mut variant: f64 = 0.0;
-        for c in closest {
-            // Taken by how high they could reach: the rest cannot beat the best.
-            if c.ceiling <= variant {
-                break;
-            }
-            let string_part = (1.0 - VARIANT_F1_WEIGHT)
-                * strsim::sorensen_dice(&q.text, &variants[c.variant].text);
-            variant = variant.max(VARIANT_F1_WEIGHT * c.f1 + string_part);
-        }
-        Evidence {
-            covered: overlap.covered,
-            variant,
-            missing: overlap.missing,
-        }
-    }
-
-    /// The things a question is about, as analysed terms: the concepts of the
-    /// synonym groups it names, and its acronyms and proper names (systems,
-    /// regulators, standards, vendors). An entry that names none of them while
-    /// other entries do is likely about something else.
-    fn key_objects(&self, main_ask: &str, groups: Vec<String>) -> Vec<String> {
-        let mut out = groups;
-        let mut sentence_start = true;
-        for word in main_ask.split_whitespace() {
-            let w = word.trim_matches(|c: char| !c.is_alphanumeric());
-            // "(IRP)" spells out the words before it; it names nothing new.
-            let defined = word.starts_with('(');
-            let acronym = !defined
-                && w.len() >= 2
-                && w.chars().filter(|c| c.is_ascii_uppercase()).count() >= 2;
-            let proper =
-                !sentence_start && w.chars().next().is_some_and(char::is_uppercase) && w.len() > 2;
-            sentence_start = word.ends_with(['.', '?', '!', ':']);
-            // Standard numbers such as 22301 or 27701 name what is asked about.
-            let number = w.len() >= 4 && w.chars().all(|c| c.is_ascii_digit());
-            if acronym || proper || number {
-                out.extend(
-                    self.analysis
-                        .tokens(w)
-                        .into_iter()
-                        .filter(|t| !t.starts_with("qsyn") && !self.synonym_words.contains(t)),
-                );
-            }
-        }
-        out.sort();
-        out.dedup();
-        out
-    }
-
-    /// The terms a question is matched by.
-    #[cfg(test)]
-    pub fn analysed(&self, text: &str) -> Vec<String> {
-        self.prepare(text).terms.keys().cloned().collect()
-    }
 }
 
-/// Turns similarity, lead over the runner-up and near-miss evidence into a
-/// confidence in [0, 1]. Calibrated with `qfill eval` so that `auto` answers
-/// (at the shipped threshold) are right at least 98% of the time.
-fn calibrate(similarity: f64, margin: f64, evidence: &Evidence) -> f64 {
-    let miss = evidence.missing.as_ref().map_or(0.0, |(_, w)| *w);
-    let raw = similarity + MARGIN_WEIGHT * margin - MISSING_WEIGHT * miss;
-    1.0 / (1.0 + (-CAL_SLOPE * (raw - CAL_MIDPOINT)).exp())
-}
-
-// Calibration, fitted with `qfill eval` on the development set (see README,
-// "Quality"): a few global weights, never per-question rules.
-const MARGIN_WEIGHT: f64 = 2.0;
-const MISSING_WEIGHT: f64 = 0.4;
-const CAL_SLOPE: f64 = 8.0;
-const CAL_MIDPOINT: f64 = 0.672;
-/// Share of coverage (vs closest-variant similarity) in the local similarity.
-const COVERAGE_WEIGHT: f64 = 0.8;
-/// Share of the BM25 rank in the similarity.
-const RETRIEVAL_WEIGHT: f64 = 0.1;
-/// Share of term overlap (vs string similarity) in a variant's similarity.
-const VARIANT_F1_WEIGHT: f64 = 0.75;
-
-fn idf_value(df: usize, n: usize) -> f64 {
-    (1.0 + (n as f64 - df as f64 + 0.5) / (df as f64 + 0.5)).ln()
-}
-
-/// Numbers every term of the bank (in term order) with its IDF over the
-/// entries, each entry counted once.
-fn idf_table(analysed: &[AnalysedEntry]) -> (FxHashMap<String, u32>, Vec<f64>) {
-    let mut df: std::collections::BTreeMap<&String, usize> = Default::default();
-    for a in analysed {
-        for t in a.terms() {
-            *df.entry(t).or_insert(0) += 1;
-        }
-    }
-    let n = analysed.len();
-    let mut vocabulary = FxHashMap::default();
-    let mut idf = Vec::with_capacity(df.len());
-    for (i, (t, d)) in df.into_iter().enumerate() {
-        vocabulary.insert(t.clone(), i as u32);
-        idf.push(idf_value(d, n));
-    }
-    (vocabulary, idf)
-}
-
-/// Every entry's question variants as re-ranking reads them.
-fn variant_table(
-    analysed: &[AnalysedEntry],
-    vocabulary: &FxHashMap<String, u32>,
-    idf: &[f64],
-) -> Vec<Vec<Variant>> {
-    // Every analysed term is in the vocabulary: it was made from them.
-    let number = |t: &String| vocabulary[t];
-    let variant = |v: &AnalysedVariant| {
-        let mut terms: Vec<u32> = v.terms.keys().map(number).collect();
-        terms.sort_unstable();
-        Variant {
-            terms,
-            mass: v
-                .terms
-                .weights
-                .iter()
-                .map(|(t, w)| w * idf[number(t) as usize])
-                .sum(),
-            text: v.text.clone(),
-            size: DiceSize::of(&v.text),
-        }
-    };
-    analysed
-        .iter()
-        .map(|a| a.variants.iter().map(variant).collect())
-        .collect()
-}
-
-/// Per entry, where each of its terms appears: 1.0 in a question variant,
-/// 0.8 among the keywords, 0.5 only in the answer.
-fn place_table(
-    analysed: &[AnalysedEntry],
-    vocabulary: &FxHashMap<String, u32>,
-) -> Vec<FxHashMap<u32, f64>> {
-    let places = |a: &AnalysedEntry| {
-        let mut p: FxHashMap<u32, f64> = FxHashMap::default();
-        let variant_terms = a.variants.iter().flat_map(|v| v.terms.keys());
-        for (t, place) in a
-            .answer
-            .keys()
-            .map(|t| (t, 0.5))
-            .chain(a.keywords.keys().map(|t| (t, 0.8)))
-            .chain(variant_terms.map(|t| (t, 1.0)))
-        {
-            let slot = p.entry(vocabulary[t]).or_insert(0.0);
-            *slot = f64::max(*slot, place);
-        }
-        p
-    };
-    analysed.iter().map(places).collect()
-}
-
-/// The curator's keywords: tags, and the words of the id (`people.offboarding`).
-fn keyword_text(e: &Entry) -> String {
-    let id_words = e.id.replace(['.', '-', '_'], " ");
-    format!("{} {}", e.tags.join(" "), id_words)
+/// The entries closest in meaning, best first, ties by bank order.
+fn semantic_pool(closeness: &[Closeness], depth: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..closeness.len()).collect();
+    order.sort_by(|&a, &b| {
+        semantic_similarity(closeness[b])
+            .total_cmp(&semantic_similarity(closeness[a]))
+            .then(a.cmp(&b))
+    });
+    order.truncate(depth);
+    order
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::{DEFAULT_BANK, embedded_toml_files};
 
     fn matcher() -> (Bank, Matcher) {
         let m = Mappings::builtin().unwrap();
-        let bank = Bank::load(&embedded_toml_files(&DEFAULT_BANK, "answer-bank"), &m).unwrap();
+        let bank = crate::bank::tests::starter_bank(&m);
         let matcher = Matcher::new(&bank, &m).unwrap();
         (bank, matcher)
     }
 
-    proptest::proptest! {
-        #[test]
-        fn the_dice_ceiling_is_never_below_strsim(a in "[ a-cé\t]{0,12}", b in "[ a-cé]{0,12}") {
-            let ceiling = DiceSize::of(&a).ceiling(DiceSize::of(&b));
-            proptest::prop_assert!(ceiling >= strsim::sorensen_dice(&a, &b), "{a:?} {b:?}");
+    fn text(q: &str) -> Query<'_> {
+        Query {
+            text: q,
+            vector: None,
         }
     }
 
@@ -695,23 +413,21 @@ mod tests {
             "Does your certification cover the mobile app?",
         ] {
             // Asked for all it retrieves, nothing can be skipped: the oracle.
-            let all = m.rank(q, RERANK_DEPTH);
-            let shown = m.rank(q, ALTERNATIVES + 1);
+            let all = m.rank(text(q), RERANK_DEPTH, Signals::Both);
+            let shown = m.rank(text(q), ALTERNATIVES + 1, Signals::Both);
             let key = |c: &Candidate| (c.entry, c.similarity, c.confidence);
             let expected: Vec<_> = all.iter().take(ALTERNATIVES + 1).map(key).collect();
             assert_eq!(shown.iter().map(key).collect::<Vec<_>>(), expected, "{q}");
-            assert_eq!(key(&m.rank(q, 1)[0]), key(&all[0]), "{q}");
+            assert_eq!(
+                key(&m.rank(text(q), 1, Signals::Both)[0]),
+                key(&all[0]),
+                "{q}"
+            );
         }
-        assert!(m.rank("Do you encrypt data?", 0).is_empty());
-    }
-
-    #[test]
-    fn synonyms_meet_across_spellings() {
-        let (_, m) = matcher();
-        let a = m.analysed("Is 2FA required?");
-        let b = m.analysed("Is multi-factor authentication required?");
-        let shared: Vec<_> = a.iter().filter(|t| b.contains(t)).collect();
-        assert!(shared.iter().any(|t| t.starts_with("qsyn")), "{a:?} {b:?}");
+        assert!(
+            m.rank(text("Do you encrypt data?"), 0, Signals::Both)
+                .is_empty()
+        );
     }
 
     #[test]
@@ -725,17 +441,52 @@ mod tests {
             "",
             "??",
         ] {
-            let r = m.match_question(q);
+            let r = m.match_question(text(q), Signals::Both);
             assert!(r.confidence() < 0.8, "{q}: {}", r.confidence());
         }
     }
 
     #[test]
-    fn results_are_repeatable_and_ties_break_by_bank_order() {
-        let (_, m) = matcher();
-        let q = "Do you encrypt customer data at rest?";
-        let a: Vec<_> = m.retrieve(q, 8);
-        let b: Vec<_> = m.retrieve(q, 8);
-        assert_eq!(a, b);
+    fn equal_scores_rank_in_bank_order() {
+        let m = Mappings::builtin().unwrap();
+        let entry = |id: &str| {
+            format!(
+                "[[entry]]\nid = \"{id}\"\ncircle = \"isms\"\nquestions = [\"Do you keep a risk register?\"]\nanswer = \"Yes.\"\n"
+            )
+        };
+        // Two entries that say exactly the same: the first in the bank leads,
+        // whichever way round the files list them.
+        for (a, b) in [("zeta.same", "alpha.same"), ("alpha.same", "zeta.same")] {
+            let f = crate::source::SourceFile::new("t.toml", format!("{}{}", entry(a), entry(b)));
+            let bank = Bank::load(&[f], &m).unwrap();
+            let matcher = Matcher::new(&bank, &m).unwrap();
+            let ranked = matcher.rank(text("Do you keep a risk register?"), 2, Signals::Both);
+            assert_eq!(ranked[0].similarity, ranked[1].similarity);
+            assert_eq!(
+                bank.entries[ranked[0].entry].id, a,
+                "first in the bank first"
+            );
+        }
+    }
+
+    #[test]
+    fn the_semantic_pool_is_by_blended_closeness_then_bank_order() {
+        let c = [
+            Closeness {
+                variant: 0.5,
+                answer: 0.5,
+            },
+            Closeness {
+                variant: 0.9,
+                answer: 0.1,
+            },
+            Closeness {
+                variant: 0.5,
+                answer: 0.5,
+            },
+        ];
+        // 0.5, 0.66, 0.5: the second first, then the two equal ones in order.
+        assert_eq!(semantic_pool(&c, 3), vec![1, 0, 2]);
+        assert_eq!(semantic_pool(&c, 1), vec![1]);
     }
 }

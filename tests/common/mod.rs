@@ -5,12 +5,19 @@ use assert_cmd::Command;
 use std::path::Path;
 
 /// The real binary, run from a temporary folder so that a `./answer-bank`
-/// in the working directory never changes what a test sees.
+/// in the working directory never changes what a test sees. Bank vectors are
+/// cached under the target folder, never in the user's own cache.
 pub fn qfill() -> Command {
     let mut c = Command::cargo_bin("qfill").unwrap();
     c.current_dir(std::env::temp_dir());
     c.env("NO_COLOR", "1");
+    c.env("XDG_CACHE_HOME", test_cache());
     c
+}
+
+/// The cache folder the tests share.
+pub fn test_cache() -> std::path::PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("cache")
 }
 
 pub fn fixture(name: &str) -> String {
