@@ -216,6 +216,47 @@ fn normalise_answer(text: &str) -> String {
         .join("\n\n")
 }
 
+/// Placeholders people leave in answers to fill in later: `[[ FILL IN: … ]]`,
+/// `<insert name>`, `<N>`, `{{company}}`, `[Insert date]`, TBD, TODO, lorem ipsum.
+static PLACEHOLDER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    crate::text::static_regex(concat!(
+        r"\[\[[^\]]{0,400}\]\]",
+        r"|\{\{[^}]{0,200}\}\}",
+        // Angle brackets around a word or phrase (not "< 24 hours"); links,
+        // addresses and HTML are told apart below.
+        r"|<(?:[^\s<>][^<>\n]{0,78}[^\s<>]|[A-Za-z0-9])>",
+        r"|\[(?i:insert|fill|add|enter|your|company|name|date|tbd|todo|placeholder|x+)\b[^\]\n]{0,80}\]",
+        r"|\b(?:TBD|TBC|TODO|FIXME|XXX+)\b",
+        r"|(?i:\blorem ipsum\b)",
+    ))
+});
+
+/// HTML tags that may appear in an answer written for a web form.
+const HTML_TAGS: &[&str] = &[
+    "a", "b", "i", "u", "p", "br", "hr", "em", "strong", "ul", "ol", "li", "span", "div", "sup",
+    "sub", "code", "pre", "table", "tr", "td", "th", "small", "mark",
+];
+
+/// The first placeholder in a text, if any: an answer holding one is a draft,
+/// never something to send.
+pub fn placeholder(text: &str) -> Option<&str> {
+    PLACEHOLDER
+        .find_iter(text)
+        .map(|m| m.as_str())
+        .find(|m| !m.starts_with('<') || !angle_brackets_are_prose(m))
+}
+
+/// `<https://…>`, `<a@b.c>`, `<br>`, `</b>`, `<= x>`: not placeholders.
+fn angle_brackets_are_prose(m: &str) -> bool {
+    let inner = &m[1..m.len() - 1];
+    let name = inner.split_whitespace().next().unwrap_or("");
+    inner.contains("://")
+        || inner.contains('@')
+        || inner.starts_with(['/', '=', '-', '!'])
+        || inner.ends_with(['/', '=', '-'])
+        || HTML_TAGS.contains(&name.to_ascii_lowercase().as_str())
+}
+
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -254,6 +295,36 @@ controls = ["8.24"]
         assert_eq!(e.answer, "Yes. AES-256 everywhere.");
         assert_eq!(e.controls[0].to_string(), "A.8.24");
         assert_eq!(e.origin.line, 3);
+    }
+
+    #[test]
+    fn placeholders_are_found_and_prose_is_not() {
+        for (text, found) in [
+            (
+                "Yes. [[ FILL IN: which tool ]] runs nightly.",
+                "[[ FILL IN: which tool ]]",
+            ),
+            ("We have <N> devices.", "<N>"),
+            ("Backups go to <provider>.", "<provider>"),
+            ("Contact <insert name here>.", "<insert name here>"),
+            ("Signed by {{ceo}}.", "{{ceo}}"),
+            ("Effective [Insert date].", "[Insert date]"),
+            ("Retention: TBD", "TBD"),
+            ("TODO write this", "TODO"),
+            ("Lorem ipsum dolor.", "Lorem ipsum"),
+        ] {
+            assert_eq!(placeholder(text), Some(found), "{text}");
+        }
+        for text in [
+            "Incidents are reported in < 24 hours and > 99% are closed.",
+            "See <https://example.com/trust> or <security@example.com>.",
+            "Line one<br>line two, <b>bold</b>.",
+            "We use AES-256 [NIST SP 800-38D] everywhere.",
+            "x <= y and a -> b",
+            "The todo list app is out of scope.",
+        ] {
+            assert_eq!(placeholder(text), None, "{text}");
+        }
     }
 
     #[test]

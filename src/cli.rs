@@ -79,8 +79,8 @@ pub struct ApplyArgs {
 pub struct LearnArgs {
     /// The review workbook people worked in
     pub review: PathBuf,
-    /// Where the proposals go (default: answer-bank/proposed/NAME.toml)
-    #[arg(short, long, value_name = "PATH")]
+    /// A folder for NAME.toml, or a .toml file (default: proposals/NAME.toml)
+    #[arg(short, long, value_name = "DIR|FILE.toml")]
     pub out: Option<PathBuf>,
     /// Replace the proposals file if it exists
     #[arg(long)]
@@ -108,7 +108,7 @@ pub enum BankCommand {
     Export(ExportArgs),
     /// Propose bank entries from a questionnaire you already answered (a completed CAIQ, a HECVAT)
     #[command(
-        after_help = "Proposals go to answer-bank/proposed/NAME.toml (never into approved entries);\nquestions close to an existing entry are proposed as new variants of it.\n\nExample:\n  qfill bank harvest CAIQ-completed.xlsx\n  qfill bank harvest hecvat-2025.xlsx -o proposals.toml"
+        after_help = "Proposals go to proposals/NAME.toml (or -o FOLDER, or -o FILE.toml), never into the\napproved bank. A question your bank (--bank, or ./answer-bank) already answers the same way\nbecomes a new variant of that entry; one it answers otherwise is proposed beside it, so your\nown answer is never dropped. With no bank of your own, every answer is a new entry.\n\nExamples:\n  qfill bank harvest CAIQ-completed.xlsx\n  qfill bank harvest hecvat-2025.xlsx --bank answer-bank -o proposals/hecvat.toml"
     )]
     Harvest(HarvestArgs),
     /// Turn an exported (and edited) spreadsheet back into bank TOML files
@@ -148,8 +148,8 @@ pub struct CoverageArgs {
 pub struct HarvestArgs {
     /// A questionnaire with answers in it
     pub input: PathBuf,
-    /// Where the proposals go (default: answer-bank/proposed/NAME.toml)
-    #[arg(short, long, value_name = "PATH")]
+    /// A folder for NAME.toml, or a .toml file (default: proposals/NAME.toml)
+    #[arg(short, long, value_name = "DIR|FILE.toml")]
     pub out: Option<PathBuf>,
     /// Replace the proposals file if it exists
     #[arg(long)]
@@ -399,6 +399,10 @@ pub struct EvalArgs {
     /// Folders to look in for the questionnaires a labels csv names, when they are not beside it
     #[arg(long, value_name = "DIR")]
     pub questionnaires: Vec<PathBuf>,
+    /// Write every ranked candidate's features, and whether it is right, as csv to PATH
+    /// (for refitting the calibration constants: scripts/calibrate.py)
+    #[arg(long, value_name = "PATH")]
+    pub features: Option<PathBuf>,
     /// Fail (exit 1) when METRIC is below VALUE (above, for extra and false_fill); repeatable
     #[arg(long, value_name = "METRIC=VALUE")]
     pub min: Vec<crate::evaluate::Bound>,

@@ -18,14 +18,17 @@ pub struct Composed {
     pub status: Option<Status>,
     pub answer: Option<String>,
     pub short: Option<String>,
-    /// The answer may be shown internally but never to this audience.
+    /// The answer may be shown internally but never to this buyer (NDA-only
+    /// for a public audience, or a draft holding a placeholder).
     pub withheld: bool,
     pub why: Vec<String>,
 }
 
+/// The question is about the ISO/IEC 27001 certification, not any certificate
+/// ("client certificate authentication", "TLS certificates").
 static ASKS_CERTIFICATION: LazyLock<Regex> = LazyLock::new(|| {
     crate::text::static_regex(
-        r"(?i)\b(certif\w*|iso(/iec)?\s?27001|27001|isms|accredit\w*|certificate)\b",
+        r"(?i)\b(iso(/iec)?\s?27001|27001|isms|certification|certifications|certified|accredit\w*)\b|\b(iso|isms|audit\w*|27001)\b.{0,40}\bcertificate\b|\bcertificate\b.{0,40}\b(iso|isms|27001|scope|cover\w*|audit\w*)\b",
     )
 });
 static ASKS_COVERAGE: LazyLock<Regex> = LazyLock::new(|| {
@@ -125,6 +128,26 @@ pub fn compose(
     if status == Status::None {
         return out;
     }
+    // A draft answer never reaches a buyer, however well it matches.
+    if let Some(p) = crate::bank::placeholder(&entry.answer)
+        .or_else(|| entry.short.as_deref().and_then(crate::bank::placeholder))
+    {
+        out.withheld = true;
+        out.status = Some(status.min_with(Status::Review));
+        out.why.push(format!(
+            "the answer holds a placeholder `{p}`: finish it in the bank ({})",
+            entry.origin
+        ));
+    }
+    // An entry on what the certificate covers answers questions about the
+    // certificate; for anything else it may qualify an answer, never be it.
+    if entry.tags.iter().any(|t| t == "boundary") && !asks_cert {
+        out.status = Some(out.status.unwrap_or(status).min_with(Status::Review));
+        out.why.push(
+            "the entry is about what the certification covers; the question does not ask about the certification"
+                .into(),
+        );
+    }
     let mut answer = entry.answer.clone();
     // SoA justifications are confidential: only an NDA audience reads why a control is excluded.
     if audience == Audience::Nda {
@@ -155,7 +178,7 @@ pub fn compose(
     }
     if !entry.visibility.allowed_for(audience) {
         out.withheld = true;
-        out.status = Some(status.min_with(Status::Review));
+        out.status = Some(out.status.unwrap_or(status).min_with(Status::Review));
         out.why
             .push("nda entry withheld from a public audience".into());
     }
@@ -306,6 +329,84 @@ mod tests {
             1,
             "{a}"
         );
+    }
+
+    #[test]
+    fn only_questions_about_the_certification_get_its_wording() {
+        let m = Mappings::builtin().unwrap();
+        let e = entry(
+            "Yes. Clients present an X.509 certificate.",
+            &[],
+            Visibility::Public,
+        );
+        for q in [
+            "Do you support client certificate authentication for the API?",
+            "Are TLS certificates renewed automatically, and does the renewal cover every domain?",
+        ] {
+            let c = compose(q, Some(&e), Status::Auto, &m, Audience::Public);
+            assert_eq!(c.answer.as_deref(), Some(e.answer.as_str()), "{q}");
+            assert_eq!(c.status, None, "{q}");
+        }
+        let c = compose(
+            "Does your ISO 27001 certificate cover the API?",
+            Some(&e),
+            Status::Auto,
+            &m,
+            Audience::Public,
+        );
+        assert!(
+            c.why.iter().any(|w| w.starts_with("wording")),
+            "{:?}",
+            c.why
+        );
+    }
+
+    #[test]
+    fn a_boundary_entry_never_answers_a_question_that_is_not_about_the_certification() {
+        let m = Mappings::builtin().unwrap();
+        let e = entry(
+            "No. Our ISO/IEC 27001 certification does not make us compliant with the GDPR.",
+            &["boundary"],
+            Visibility::Public,
+        );
+        let c = compose(
+            "Are you GDPR compliant?",
+            Some(&e),
+            Status::Auto,
+            &m,
+            Audience::Public,
+        );
+        assert_eq!(c.status, Some(Status::Review));
+        let c = compose(
+            "Does your ISO 27001 certification make you GDPR compliant?",
+            Some(&e),
+            Status::Auto,
+            &m,
+            Audience::Public,
+        );
+        assert_eq!(c.status, None);
+    }
+
+    #[test]
+    fn a_placeholder_answer_is_held_back() {
+        let m = Mappings::builtin().unwrap();
+        for answer in ["Yes, on <N> devices.", "Yes. [[ FILL IN: tool ]]", "TBD"] {
+            let e = entry(answer, &[], Visibility::Public);
+            let c = compose(
+                "Do you encrypt laptops?",
+                Some(&e),
+                Status::Auto,
+                &m,
+                Audience::Nda,
+            );
+            assert!(c.withheld, "{answer}");
+            assert_eq!(c.status, Some(Status::Review), "{answer}");
+            assert!(
+                c.why.iter().any(|w| w.contains("placeholder")),
+                "{:?}",
+                c.why
+            );
+        }
     }
 
     #[test]

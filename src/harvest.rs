@@ -1,19 +1,17 @@
 //! Harvest: turn questionnaires the company already answered into proposed
 //! bank entries, for a person to review before anything is approved.
 
-use crate::bank::Bank;
+use crate::bank::{Bank, Entry};
 use crate::classify::classify;
 use crate::ingest::{AnswerTarget, Question, Workbook};
 use crate::mappings::Mappings;
 use crate::matching::{Matcher, Signals};
 use crate::model::{Circle, ControlId, Visibility};
 use serde::Serialize;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 
-/// How similar (match confidence) a harvested question must be to an existing
-/// entry to be proposed as a new variant of it rather than a new entry.
-const SAME_QUESTION: f64 = 0.9;
-
-/// One proposal: a new entry, or a new variant for an existing one.
+/// One proposal: a new entry, or a change to an existing one.
 #[derive(Debug, Clone, Serialize)]
 pub struct Proposal {
     pub id: String,
@@ -26,15 +24,114 @@ pub struct Proposal {
     pub controls: Vec<ControlId>,
     pub visibility: Visibility,
     pub tags: Vec<String>,
-    /// For a change to an existing entry: where it is (written as a comment).
+    /// What it is to the bank (written as a comment).
     #[serde(skip)]
-    pub merges_into: Option<String>,
-    /// What the change to an existing entry is: "New variant", "Edited answer".
-    #[serde(skip)]
-    pub reason: &'static str,
+    pub change: Change,
     /// Where the answer came from (written as a comment).
     #[serde(skip)]
     pub source: String,
+}
+
+/// What a proposal is to the approved bank.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// A new entry.
+    New,
+    /// A new way to ask an existing entry (at `file:line:col`), its answer kept.
+    Variant { at: String },
+    /// A reviewer's new answer for an existing entry.
+    EditedAnswer { at: String },
+    /// The same question as an existing entry, with another answer: a person
+    /// keeps one of the two.
+    Beside { id: String, at: String },
+}
+
+impl Proposal {
+    /// A new entry, not approved yet: NDA until a person says otherwise.
+    pub fn new_entry(
+        id: String,
+        circle: Circle,
+        question: &str,
+        answer: String,
+        short: Option<String>,
+        tag: &str,
+        source: String,
+    ) -> Proposal {
+        Proposal {
+            id,
+            circle,
+            questions: vec![question.to_string()],
+            answer,
+            short,
+            controls: suggest_controls(question),
+            visibility: Visibility::Nda,
+            tags: vec![tag.to_string()],
+            change: Change::New,
+            source,
+        }
+    }
+
+    /// An existing entry, as it is, with a new way to ask it.
+    pub fn variant(e: &Entry, question: &str, source: String) -> Proposal {
+        let mut p = Proposal::of(e, source);
+        p.add_question(question);
+        p.change = Change::Variant {
+            at: e.origin.to_string(),
+        };
+        p
+    }
+
+    /// An existing entry with a reviewer's answer (and the question they approved it for).
+    pub fn edited(
+        e: &Entry,
+        question: &str,
+        answer: String,
+        short: Option<String>,
+        source: String,
+    ) -> Proposal {
+        let mut p = Proposal::of(e, source);
+        p.add_question(question);
+        p.answer = answer;
+        p.short = short.or_else(|| e.short.clone());
+        p.change = Change::EditedAnswer {
+            at: e.origin.to_string(),
+        };
+        p
+    }
+
+    fn of(e: &Entry, source: String) -> Proposal {
+        Proposal {
+            id: e.id.clone(),
+            circle: e.circle,
+            questions: e.questions.clone(),
+            answer: e.answer.clone(),
+            short: e.short.clone(),
+            controls: e.controls.clone(),
+            visibility: e.visibility,
+            tags: e.tags.clone(),
+            change: Change::New,
+            source,
+        }
+    }
+
+    /// Adds a way to ask, unless the entry has it already.
+    pub fn add_question(&mut self, question: &str) {
+        if !self
+            .questions
+            .iter()
+            .any(|x| x.eq_ignore_ascii_case(question))
+        {
+            self.questions.push(question.to_string());
+        }
+    }
+
+    /// Whether it changes an existing entry.
+    pub fn changes_existing(&self) -> bool {
+        matches!(
+            self.change,
+            Change::Variant { .. } | Change::EditedAnswer { .. }
+        )
+    }
 }
 
 /// Keywords that point at Annex A (2022) controls, for suggesting `controls`.
@@ -138,7 +235,7 @@ pub fn slug(
     source: &str,
     id: Option<&str>,
     text: &str,
-    used: &mut std::collections::HashSet<String>,
+    used: &mut HashSet<String>,
 ) -> String {
     let words = |s: &str| {
         s.to_lowercase()
@@ -179,117 +276,164 @@ pub fn slug(
     id
 }
 
+/// The approved bank harvest compares with, if any: never the built-in
+/// example bank, whose fictional entries must not absorb a company's answers.
+pub struct Approved<'a> {
+    pub bank: &'a Bank,
+    pub matcher: &'a Matcher,
+}
+
 /// Proposals from the answered rows of a completed questionnaire.
 pub fn harvest(
     book: &Workbook,
     questions: &[Question],
     source: &str,
-    bank: &Bank,
     mappings: &Mappings,
-    matcher: Option<&Matcher>,
+    approved: Option<Approved>,
 ) -> anyhow::Result<Vec<Proposal>> {
-    let mut used = std::collections::HashSet::new();
-    let mut out = Vec::new();
+    let mut used: HashSet<String> = approved
+        .as_ref()
+        .map(|a| a.bank.entries.iter().map(|e| e.id.clone()).collect())
+        .unwrap_or_default();
     let texts: Vec<&str> = questions.iter().map(|q| q.text.as_str()).collect();
-    // Without vectors, the lexical signal alone decides what is a variant.
-    let encoded = match matcher {
-        Some(m) => m.encode_questions(&texts, Signals::Both)?,
+    let encoded = match &approved {
+        Some(a) => a.matcher.encode_questions(&texts, Signals::Both)?,
         None => Default::default(),
     };
+    let mut out: Vec<Proposal> = Vec::new();
     for (i, q) in questions.iter().enumerate() {
-        let sheet = &book.sheets[q.sheet_index];
-        let short = q.existing.as_deref().and_then(short_answer);
-        let free_text = q
-            .comment_col
-            .map(|c| sheet.text(q.row, c))
-            .filter(|t| !t.is_empty());
-        // The answer cell itself may hold the prose when there is no comments column.
-        let cell_text = match q.answer {
-            AnswerTarget::Cell(_) => q.existing.clone().filter(|e| short_answer(e).is_none()),
-            _ => None,
-        };
-        let Some(answer) = free_text.or(cell_text).or_else(|| short.clone()) else {
+        let Some((answer, short)) = harvested_answer(book, q) else {
             continue;
         };
         let place = format!("{source}:{}:{}", q.sheet, q.row1());
-        let query = encoded.query(i, &q.text);
-        let best = matcher
-            .map(|m| m.match_question(query, Signals::Both))
-            .and_then(|r| {
-                r.best()
-                    .filter(|c| c.confidence >= SAME_QUESTION)
-                    .map(|c| c.entry)
-            });
-        if let Some(i) = best {
-            let e = &bank.entries[i];
-            if e.questions.iter().any(|x| x.eq_ignore_ascii_case(&q.text)) {
+        let same = approved
+            .as_ref()
+            .and_then(|a| same_question(a, encoded.query(i, &q.text)).map(|e| (a, e)));
+        if let Some((a, entry)) = same {
+            let e = &a.bank.entries[entry];
+            if says_the_same(e, &answer, short.as_deref()) {
+                if e.questions.iter().any(|x| x.eq_ignore_ascii_case(&q.text)) {
+                    continue;
+                }
+                // Several harvested questions may be variants of one entry: one proposal for it.
+                match out
+                    .iter_mut()
+                    .find(|p| matches!(p.change, Change::Variant { .. }) && p.id == e.id)
+                {
+                    Some(p) => {
+                        p.add_question(&q.text);
+                        p.source.push_str(&format!(", {place}"));
+                    }
+                    None => out.push(Proposal::variant(e, &q.text, place)),
+                }
                 continue;
             }
-            // Several harvested questions may be variants of one entry: one proposal for it.
-            if let Some(p) = out
-                .iter_mut()
-                .find(|p: &&mut Proposal| p.merges_into.is_some() && p.id == e.id)
-            {
-                p.questions.push(q.text.clone());
-                p.source.push_str(&format!(", {place}"));
-                continue;
-            }
-            let mut questions = e.questions.clone();
-            questions.push(q.text.clone());
-            out.push(Proposal {
+            // The company answered this question otherwise: its answer is
+            // kept, beside the entry, for a person to settle.
+            let id = slug("harvest", source, q.id.as_deref(), &q.text, &mut used);
+            let mut p =
+                Proposal::new_entry(id, e.circle, &q.text, answer, short, "harvested", place);
+            p.change = Change::Beside {
                 id: e.id.clone(),
-                circle: e.circle,
-                questions,
-                answer: e.answer.clone(),
-                short: e.short.clone(),
-                controls: e.controls.clone(),
-                visibility: e.visibility,
-                tags: e.tags.clone(),
-                merges_into: Some(e.origin.to_string()),
-                reason: "New variant",
-                source: place,
-            });
+                at: e.origin.to_string(),
+            };
+            out.push(p);
             continue;
         }
-        out.push(Proposal {
-            id: slug("harvest", source, q.id.as_deref(), &q.text, &mut used),
-            circle: classify(&q.text, &mappings.rules, None).circle,
-            questions: vec![q.text.clone()],
+        let id = slug("harvest", source, q.id.as_deref(), &q.text, &mut used);
+        let circle = classify(&q.text, &mappings.rules, None).circle;
+        out.push(Proposal::new_entry(
+            id,
+            circle,
+            &q.text,
             answer,
             short,
-            controls: suggest_controls(&q.text),
-            // Harvested text has not been approved for the public yet.
-            visibility: Visibility::Nda,
-            tags: vec!["harvested".into()],
-            merges_into: None,
-            reason: "",
-            source: place,
-        });
+            "harvested",
+            place,
+        ));
     }
     Ok(out)
 }
 
-/// Writes proposals to `out`, or to `answer-bank/proposed/STEM.toml` beside
-/// the approved bank (never into it); returns where they went.
-pub fn write_proposals(
-    proposals: &[Proposal],
-    from: &std::path::Path,
-    out: Option<&std::path::Path>,
-    force: bool,
-) -> anyhow::Result<std::path::PathBuf> {
-    let name = from
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+/// The answer a completed questionnaire gives to a question: its free text
+/// (or the answer cell's prose), and its Yes/No/NA.
+fn harvested_answer(book: &Workbook, q: &Question) -> Option<(String, Option<String>)> {
+    let sheet = &book.sheets[q.sheet_index];
+    let short = q.existing.as_deref().and_then(short_answer);
+    let free_text = q
+        .comment_col
+        .map(|c| sheet.text(q.row, c))
+        .filter(|t| !t.is_empty());
+    // The answer cell itself may hold the prose when there is no comments column.
+    let cell_text = match q.answer {
+        AnswerTarget::Cell(_) => q.existing.clone().filter(|e| short_answer(e).is_none()),
+        _ => None,
+    };
+    let answer = free_text.or(cell_text).or_else(|| short.clone())?;
+    Some((answer, short))
+}
+
+/// The entry that asks the same thing as the question: one the matcher would
+/// answer it with unreviewed, and nothing less.
+fn same_question(a: &Approved, query: crate::matching::Query) -> Option<usize> {
+    let m = a.matcher.match_question(query, Signals::Both);
+    m.best()
+        .filter(|_| m.status == crate::model::Status::Auto)
+        .map(|c| c.entry)
+}
+
+/// Whether a harvested answer says what the entry says: the same words, or
+/// only a Yes/No/NA that agrees with the entry's.
+fn says_the_same(e: &Entry, answer: &str, short: Option<&str>) -> bool {
+    let words = |t: &str| {
+        t.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let only_short = short.is_some_and(|s| answer.trim() == s);
+    if only_short {
+        return e
+            .short
+            .as_deref()
+            .zip(short)
+            .is_some_and(|(a, b)| a.eq_ignore_ascii_case(b));
+    }
+    words(&e.answer) == words(answer)
+}
+
+/// Where proposals go: `out` as given when it names a `.toml` file, else
+/// `STEM.toml` in the folder `out` names, or in `./proposals`. Never inside a
+/// bank folder: proposals must not make a folder look like an approved bank.
+pub fn proposals_path(from: &Path, out: Option<&Path>) -> PathBuf {
     let stem = from
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "proposals".into());
-    let path = out.map(std::path::Path::to_path_buf).unwrap_or_else(|| {
-        std::path::Path::new("answer-bank")
-            .join("proposed")
-            .join(format!("{stem}.toml"))
-    });
+    match out {
+        Some(p)
+            if p.extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("toml")) =>
+        {
+            p.to_path_buf()
+        }
+        Some(dir) => dir.join(format!("{stem}.toml")),
+        None => Path::new("proposals").join(format!("{stem}.toml")),
+    }
+}
+
+/// Writes proposals (see [`proposals_path`]); returns where they went.
+pub fn write_proposals(
+    proposals: &[Proposal],
+    from: &Path,
+    out: Option<&Path>,
+    force: bool,
+) -> anyhow::Result<PathBuf> {
+    let name = from
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let path = proposals_path(from, out);
     let output = crate::write::Output {
         path: path.clone(),
         bytes: to_toml(proposals, &name).into_bytes(),
@@ -298,20 +442,38 @@ pub fn write_proposals(
     Ok(path)
 }
 
+/// Text from a questionnaire, fit for a TOML comment: quoted and escaped by
+/// the serializer, so a line break in a sheet name cannot start a new entry.
+fn quoted(text: &str) -> String {
+    toml::Value::String(text.to_string()).to_string()
+}
+
 /// The proposals as a bank-format TOML file, with where each came from.
 pub fn to_toml(proposals: &[Proposal], source: &str) -> String {
     let mut out = format!(
-        "# Proposed entries from {source}, written by `qfill`. Not approved: review each one,\n\
-         # then move it into the bank (set visibility, owner and reviewed as you approve it).\n\n"
+        "# Proposed entries from {}, written by `qfill`. Not approved: review each one,\n\
+         # then move it into the bank (set visibility, owner and reviewed as you approve it).\n\n",
+        quoted(source)
     );
     for p in proposals {
-        match &p.merges_into {
-            Some(at) => out.push_str(&format!(
-                "# {} for `{}` ({at}), from {}\n",
-                p.reason, p.id, p.source
-            )),
-            None => out.push_str(&format!("# From {}\n", p.source)),
-        }
+        let from = quoted(&p.source);
+        out.push_str(&match &p.change {
+            Change::New => format!("# From {from}\n"),
+            Change::Variant { at } => format!(
+                "# New variant for `{}` ({}), from {from}\n",
+                p.id,
+                quoted(at)
+            ),
+            Change::EditedAnswer { at } => format!(
+                "# Edited answer for `{}` ({}), from {from}\n",
+                p.id,
+                quoted(at)
+            ),
+            Change::Beside { id, at } => format!(
+                "# Same question as `{id}` ({}), answered otherwise in {from}: keep one answer\n",
+                quoted(at)
+            ),
+        });
         #[derive(Serialize)]
         struct One<'a> {
             entry: [&'a Proposal; 1],

@@ -46,6 +46,7 @@ pub struct Options {
 pub fn lint(bank: &Bank, mappings: &Mappings, matcher: &Matcher, opts: &Options) -> Vec<Finding> {
     let mut out = Vec::new();
     for e in &bank.entries {
+        out.extend(placeholders(e));
         out.extend(soa_claims(e, mappings));
         out.extend(over_claims(e, mappings));
         out.extend(leaks(e, bank, mappings));
@@ -71,6 +72,20 @@ fn finding(severity: Severity, rule: &'static str, e: &Entry, message: String) -
         also: None,
         fix: None,
     }
+}
+
+/// A draft left in an answer: qfill never sends it, so the entry answers nothing.
+fn placeholders(e: &Entry) -> Option<Finding> {
+    let p = crate::bank::placeholder(&e.answer)
+        .or_else(|| e.short.as_deref().and_then(crate::bank::placeholder))?;
+    Some(finding(
+        Severity::Error,
+        "placeholder",
+        e,
+        format!(
+            "the answer holds a placeholder `{p}`; write the real answer (qfill never sends it as it is)"
+        ),
+    ))
 }
 
 /// Whether the answer claims, plainly, that the thing is done.
@@ -384,6 +399,25 @@ mod tests {
 
     fn rules(f: &[Finding]) -> Vec<(&'static str, Severity)> {
         f.iter().map(|f| (f.rule, f.severity)).collect()
+    }
+
+    #[test]
+    fn a_placeholder_in_an_answer_is_an_error() {
+        let f = check(&entry(
+            "a.x",
+            "Do you encrypt laptops?",
+            "Yes, all <N> of them.",
+            "",
+        ));
+        assert_eq!(rules(&f), [("placeholder", Severity::Error)]);
+        assert!(f[0].message.contains("`<N>`"), "{}", f[0].message);
+        let f = check(&entry(
+            "a.x",
+            "Do you encrypt laptops?",
+            "Yes, all of them.",
+            "",
+        ));
+        assert!(f.is_empty(), "{f:?}");
     }
 
     #[test]

@@ -6,6 +6,7 @@ use crate::classify::classify;
 use crate::compose::{CELL_LIMIT, compose, cut_to};
 use crate::ingest::Question;
 use crate::mappings::Mappings;
+use crate::matching::followup::{self, FollowUp, Leans};
 use crate::matching::{Matcher, Query, Signals};
 use crate::model::{Audience, Circle, ControlId, Status};
 use crate::write::cells::pick_allowed;
@@ -27,11 +28,14 @@ pub struct Outcome {
     pub status: Status,
     pub confidence: f64,
     pub bank_id: Option<String>,
+    /// The best candidate's place in the bank, whether or not it answered.
+    pub best_entry: Option<usize>,
     /// The composed answer (internal: may be withheld from the buyer).
     pub answer: Option<String>,
     /// The Yes/No/N/A value for constrained cells.
     pub short: Option<String>,
-    /// The answer is NDA-only and the audience is public.
+    /// The answer must not reach this buyer: NDA-only for a public
+    /// audience, or a draft holding a placeholder.
     pub withheld: bool,
     pub controls: Vec<ControlId>,
     pub why: Vec<String>,
@@ -73,17 +77,83 @@ pub struct Options {
 }
 
 /// Answers every question: those that need it are encoded first, together
-/// and each distinct text once; then each is matched, classified and composed.
+/// and each distinct text once; then each is matched, classified and
+/// composed. A follow-up ("Is that process documented?") is matched with its
+/// parent's words, and answered unreviewed only after its parent is.
 pub fn run(questions: &[Question], loaded: &Loaded, opts: Options) -> Result<Vec<Outcome>> {
-    let texts: Vec<&str> = questions.iter().map(|q| q.text.as_str()).collect();
-    let encoded = loaded.matcher.encode_questions(&texts, opts.signals)?;
+    let (texts, follow) = match_texts(questions, &loaded.matcher);
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let encoded = loaded.matcher.encode_questions(&refs, opts.signals)?;
     // Questions are independent: match them on every core.
     use rayon::prelude::*;
-    Ok(questions
+    let mut outcomes: Vec<Outcome> = questions
         .par_iter()
         .enumerate()
-        .map(|(i, q)| answer_one(q, encoded.query(i, &q.text), loaded, opts))
-        .collect())
+        .map(|(i, q)| answer_one(q, encoded.query(i, &texts[i]), loaded, opts))
+        .collect();
+    // In order: a parent's status is final before its follow-ups are looked at.
+    for (i, f) in follow.iter().enumerate() {
+        if let Some(f) = f {
+            hold_follow_up(&mut outcomes, i, *f, &loaded.matcher);
+        }
+    }
+    Ok(outcomes)
+}
+
+/// What each question is matched by: its own text, or a follow-up's parent's
+/// text and its own; and which questions are follow-ups.
+pub fn match_texts(
+    questions: &[Question],
+    matcher: &Matcher,
+) -> (Vec<String>, Vec<Option<FollowUp>>) {
+    let leaning: Vec<Option<Leans>> = questions.iter().map(|q| matcher.leans(&q.text)).collect();
+    let follow = followup::follow_ups(questions, &leaning);
+    let texts = questions
+        .iter()
+        .zip(&follow)
+        .map(|(q, f)| match f.and_then(|f| f.parent) {
+            Some(p) => format!("{} {}", questions[p].text, q.text),
+            None => q.text.clone(),
+        })
+        .collect();
+    (texts, follow)
+}
+
+/// A follow-up is answered unreviewed only when it names something of its
+/// own, its parent was answered unreviewed, and the entry also answers the
+/// follow-up's own ask; otherwise it is a suggestion for a person.
+fn hold_follow_up(outcomes: &mut [Outcome], i: usize, f: FollowUp, matcher: &Matcher) {
+    let parent = f
+        .parent
+        .map(|p| (outcomes[p].question.row1(), outcomes[p].status));
+    let o = &mut outcomes[i];
+    o.why.push(match parent {
+        Some((row, _)) => format!("{}: matched with row {row}", f.leans.describe()),
+        None => format!("{}, and nothing before it on its sheet", f.leans.describe()),
+    });
+    if o.status != Status::Auto {
+        return;
+    }
+    let hold = if f.leans == Leans::TooShort {
+        Some("too short to stand alone: never answered unreviewed".to_string())
+    } else {
+        match parent {
+            None => Some("no question to follow: never answered unreviewed".to_string()),
+            Some((row, status)) if status != Status::Auto => {
+                Some(format!("row {row} it follows is not answered unreviewed"))
+            }
+            Some(_) => {
+                let verdict = o.best_entry.map(|e| matcher.verdict(&o.question.text, e));
+                verdict
+                    .filter(|v| v.blocks())
+                    .map(|_| "the entry does not answer the follow-up's own ask".to_string())
+            }
+        }
+    };
+    if let Some(reason) = hold {
+        o.status = Status::Review;
+        o.why.push(reason);
+    }
 }
 
 /// Answers one question, given as a query (its text and vector).
@@ -147,6 +217,7 @@ pub fn answer_one(q: &Question, query: Query, loaded: &Loaded, opts: Options) ->
         },
         confidence: round2(m.confidence()),
         bank_id: entry.filter(|_| has_answer).map(|e| e.id.clone()),
+        best_entry: m.best().map(|c| c.entry),
         answer: composed.answer,
         short: composed.short,
         withheld: composed.withheld,

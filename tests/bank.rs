@@ -99,6 +99,7 @@ fn export_import_round_trip_through_the_cli() {
     qfill()
         .args(["bank", "export", &format!("{root}/answer-bank"), "-o"])
         .arg(&xlsx)
+        .args(["--mappings", &format!("{root}/mappings")])
         .assert()
         .success();
     // Reviewers get dropdowns for circle and visibility.
@@ -212,9 +213,17 @@ fn completed(path: &std::path::Path, answers: &[(&str, &str, &str)]) {
     wb.save(path).unwrap();
 }
 
+/// `qfill init DIR`: the starter bank and mappings as a company's own.
+fn own_kit(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let kit = dir.join("kit");
+    qfill().arg("init").arg(&kit).assert().success();
+    (kit.join("answer-bank"), kit.join("mappings"))
+}
+
 #[test]
 fn harvest_proposes_entries_from_answered_rows_and_the_proposals_fill_the_blank_copy() {
     let dir = tempfile::tempdir().unwrap();
+    let (bank, mappings) = own_kit(dir.path());
     let rows = [
         (
             "Do you rotate your TLS certificates automatically before expiry?",
@@ -250,9 +259,15 @@ fn harvest_proposes_entries_from_answered_rows_and_the_proposals_fill_the_blank_
         .arg(&input)
         .arg("-o")
         .arg(&proposals)
+        .arg("--bank")
+        .arg(&bank)
+        .arg("--mappings")
+        .arg(&mappings)
         .assert()
         .success()
-        .stderr(predicate::str::contains("3 new entries, 0 new variants"));
+        .stderr(predicate::str::contains(
+            "3 new entries, 0 new variants of existing entries, 1 answered otherwise",
+        ));
     let text = std::fs::read_to_string(&proposals).unwrap();
     assert!(
         text.contains("short = \"Yes\"") && text.contains("short = \"No\""),
@@ -268,8 +283,13 @@ fn harvest_proposes_entries_from_answered_rows_and_the_proposals_fill_the_blank_
     assert!(!text.contains("New variant"), "{text}");
     assert!(text.contains("Do you run your own physical data centre?"));
     assert!(text.contains("We are cloud only."), "{text}");
-    // A question the bank already has word for word is not proposed again.
+    // A question the bank has word for word, answered otherwise: the
+    // company's answer is proposed beside the entry, not dropped.
     assert!(!text.contains("id = \"crypto.at-rest\""), "{text}");
+    assert!(
+        text.contains("Same question as `crypto.at-rest`") && text.contains("AES-256 everywhere."),
+        "{text}"
+    );
     // The proposals load as a bank (nda until approved) and answer the blank copy the same way.
     let blank = dir.path().join("blank.xlsx");
     completed(
@@ -285,6 +305,8 @@ fn harvest_proposes_entries_from_answered_rows_and_the_proposals_fill_the_blank_
         .arg(&blank)
         .arg("--bank")
         .arg(proposals.parent().unwrap())
+        .arg("--mappings")
+        .arg(&mappings)
         .args(["--audience", "nda", "--json"])
         .arg(&json)
         .arg("-o")
@@ -308,4 +330,84 @@ fn harvest_proposes_entries_from_answered_rows_and_the_proposals_fill_the_blank_
     let r = calamine::Reader::worksheet_range(&mut wb, "Security").unwrap();
     assert_eq!(r.get_value((1, 2)).unwrap().to_string(), "Yes");
     assert_eq!(r.get_value((2, 2)).unwrap().to_string(), "No");
+}
+
+#[test]
+fn harvest_from_nothing_proposes_every_answer_and_never_the_example_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("answered.xlsx");
+    completed(
+        &input,
+        &[
+            (
+                "Do you encrypt customer data at rest?",
+                "Yes",
+                "AES-256 everywhere.",
+            ),
+            ("Do you have cyber insurance?", "No", ""),
+        ],
+    );
+    // An empty bank folder, and no bank folder at all: both start a bank.
+    let empty = dir.path().join("empty-bank");
+    std::fs::create_dir(&empty).unwrap();
+    for (n, bank) in [(1, Some(&empty)), (2, None)] {
+        let out = dir.path().join(format!("out{n}"));
+        let mut cmd = qfill();
+        cmd.args(["bank", "harvest"])
+            .arg(&input)
+            .arg("-o")
+            .arg(&out);
+        if let Some(b) = bank {
+            cmd.arg("--bank").arg(b);
+        }
+        cmd.assert()
+            .success()
+            .stderr(predicate::str::contains("2 new entries, 0 new variants"));
+        // -o names a folder: the proposals are NAME.toml inside it.
+        let text = std::fs::read_to_string(out.join("answered.toml")).unwrap();
+        assert!(text.contains("AES-256 everywhere."), "{text}");
+        assert!(text.contains("short = \"No\""), "{text}");
+        // Nothing of the built-in example company's bank.
+        assert!(
+            !text.contains("Brightwave") && !text.contains("crypto.at-rest"),
+            "{text}"
+        );
+    }
+    assert!(
+        !empty.join("proposed").exists() && !dir.path().join("answer-bank").exists(),
+        "proposals never make a folder look like a bank"
+    );
+}
+
+#[test]
+fn a_same_question_with_the_same_answer_is_a_new_variant() {
+    let dir = tempfile::tempdir().unwrap();
+    let (bank, mappings) = own_kit(dir.path());
+    let approved = std::fs::read_to_string(bank.join("crypto.toml")).unwrap();
+    assert!(approved.contains("id = \"crypto.at-rest\""));
+    let input = dir.path().join("answered.xlsx");
+    // The kit's own answer to the question, reworded question, plain "Yes".
+    completed(
+        &input,
+        &[("Is customer data encrypted at rest?", "Yes", "")],
+    );
+    let out = dir.path().join("p.toml");
+    qfill()
+        .args(["bank", "harvest"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .arg("--bank")
+        .arg(&bank)
+        .arg("--mappings")
+        .arg(&mappings)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("0 new entries, 1 new variants"));
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains("New variant for `crypto.at-rest`"), "{text}");
+    assert!(
+        text.contains("Is customer data encrypted at rest?"),
+        "{text}"
+    );
 }

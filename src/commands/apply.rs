@@ -79,6 +79,7 @@ fn decide(q: &Question, row: Option<&ReviewRow>, audience: Audience) -> Outcome 
         status: Status::None,
         confidence: 0.0,
         bank_id: None,
+        best_entry: None,
         answer: None,
         short: None,
         withheld: false,

@@ -1,13 +1,16 @@
 //! `qfill bank ...`: curating the answer bank.
 
+use super::BankSource;
 use super::sources;
 use crate::bank::Bank;
 use crate::cli::{BankCommand, CoverageArgs, ExportArgs, HarvestArgs, ImportArgs, LintArgs};
 use crate::curation::{coverage, coverage_xlsx, export_xlsx, import_xlsx};
-use crate::harvest::{harvest, write_proposals};
+use crate::harvest::{Approved, Change, harvest, write_proposals};
 use crate::lint::{Finding, Options, Severity, lint};
+use crate::mappings::Mappings;
 use crate::matching::Matcher;
 use crate::source::SourceFile;
+use crate::source::toml_files_in;
 use crate::write::{Output, write_all, write_atomic};
 use anyhow::Result;
 use serde::Serialize;
@@ -71,7 +74,20 @@ fn run_coverage(args: &CoverageArgs) -> Result<()> {
 }
 
 fn run_harvest(args: &HarvestArgs) -> Result<()> {
-    let loaded = super::load(&args.bank)?;
+    // Compared only with the company's own approved bank, when it has one:
+    // never with the built-in example bank.
+    let own = match BankSource::resolve(args.bank.bank.as_deref()) {
+        BankSource::Dir(dir) if has_entries(&dir)? => Some(super::load(&args.bank)?),
+        _ => None,
+    };
+    let fallback;
+    let mappings = match &own {
+        Some(l) => &l.mappings,
+        None => {
+            fallback = Mappings::builtin()?;
+            &fallback
+        }
+    };
     let book = crate::ingest::read(&args.input, &Default::default())?;
     let overrides = super::fill::overrides(&args.layout);
     let questions: Vec<_> = crate::ingest::detect(&book, &overrides)
@@ -83,14 +99,11 @@ fn run_harvest(args: &HarvestArgs) -> Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let proposals = harvest(
-        &book,
-        &questions,
-        &name,
-        &loaded.bank,
-        &loaded.mappings,
-        Some(&loaded.matcher),
-    )?;
+    let approved = own.as_ref().map(|l| Approved {
+        bank: &l.bank,
+        matcher: &l.matcher,
+    });
+    let proposals = harvest(&book, &questions, &name, mappings, approved)?;
     if proposals.is_empty() {
         anyhow::bail!(
             "{}: no answered questions found to harvest ({} questions detected)",
@@ -99,15 +112,33 @@ fn run_harvest(args: &HarvestArgs) -> Result<()> {
         );
     }
     let out = write_proposals(&proposals, &args.input, args.out.as_deref(), args.force)?;
-    let variants = proposals.iter().filter(|p| p.merges_into.is_some()).count();
+    let count = |f: fn(&Change) -> bool| proposals.iter().filter(|p| f(&p.change)).count();
+    if own.is_none() {
+        eprintln!(
+            "note: no approved bank to compare with (--bank DIR or ./answer-bank): every answer is proposed as a new entry"
+        );
+    }
     eprintln!(
-        "{}: {} answered questions -> {} new entries, {variants} new variants of existing entries -> {}",
+        "{}: {} answered questions -> {} new entries, {} new variants of existing entries, {} answered otherwise than the bank -> {}",
         args.input.display(),
         proposals.len(),
-        proposals.len() - variants,
+        count(|c| *c == Change::New),
+        count(|c| matches!(c, Change::Variant { .. })),
+        count(|c| matches!(c, Change::Beside { .. })),
         out.display()
     );
     Ok(())
+}
+
+/// Whether a folder holds a bank with at least one entry (a new or empty
+/// folder is a bank to start).
+fn has_entries(dir: &Path) -> Result<bool> {
+    if !dir.is_dir() {
+        return Ok(false);
+    }
+    Ok(toml_files_in(dir)?
+        .iter()
+        .any(|f| f.text.contains("[[entry]]")))
 }
 
 fn run_export(args: &ExportArgs) -> Result<()> {

@@ -64,6 +64,9 @@ pub fn run(args: &EvalArgs) -> Result<bool> {
         .iter()
         .map(|set| run_set(&loaded, set, args.stages))
         .collect::<Result<_>>()?;
+    if let Some(path) = &args.features {
+        write_features(path, &loaded, &sets)?;
+    }
     let all_labels: Vec<Label> = runs.iter().flat_map(|r| r.labels.clone()).collect();
     let all_full: Vec<Prediction> = runs.iter().flat_map(|r| r.full.clone()).collect();
     let full_score = score(&all_labels, &all_full);
@@ -177,6 +180,109 @@ fn run_set(loaded: &Loaded, set: &Set, stages: bool) -> Result<SetRun> {
         run.labels.extend(labelled.labels.iter().cloned());
     }
     Ok(run)
+}
+
+/// Candidates per question in the features file.
+const FEATURE_DEPTH: usize = 16;
+
+/// One ranked candidate, as calibration is fitted on it.
+#[derive(Serialize)]
+struct FeatureRow<'a> {
+    set: &'a str,
+    file: &'a str,
+    sheet: &'a str,
+    row: u32,
+    rank: usize,
+    entry: &'a str,
+    right: bool,
+    answerable: bool,
+    similarity: f64,
+    confidence: f64,
+    lexical: f64,
+    covered: f64,
+    variant: f64,
+    retrieval: f64,
+    missing: f64,
+    semantic_variant: Option<f32>,
+    semantic_answer: Option<f32>,
+    /// The entry does not answer what is asked (aspects).
+    blocks: bool,
+    /// Aspects the entry names only in its answer.
+    answer_only: u32,
+    /// Aspects the entry's canonical question names and the question does not.
+    extra: u32,
+    narrower: bool,
+    reverse: f64,
+    /// The question leans on the one before it.
+    follow_up: bool,
+    margin: f64,
+}
+
+/// Writes every labelled question's candidates and their features.
+fn write_features(path: &Path, loaded: &Loaded, sets: &[Set]) -> Result<()> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for set in sets {
+        for labelled in &set.workbooks {
+            let questions: Vec<ingest::Question> =
+                ingest::detect(&labelled.book, &Overrides::default())
+                    .into_iter()
+                    .flat_map(|l| l.questions)
+                    .collect();
+            let (texts, follow) = pipeline::match_texts(&questions, &loaded.matcher);
+            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let encoded = loaded.matcher.encode_questions(&refs, Signals::Both)?;
+            for (i, q) in questions.iter().enumerate() {
+                let Some(label) = labelled
+                    .labels
+                    .iter()
+                    .find(|l| l.place.sheet == q.sheet && l.place.row == q.row1())
+                else {
+                    continue;
+                };
+                let ranked =
+                    loaded
+                        .matcher
+                        .rank(encoded.query(i, &texts[i]), FEATURE_DEPTH, Signals::Both);
+                let runner_up = ranked.get(1).map_or(0.0, |c| c.similarity);
+                for (rank, c) in ranked.iter().enumerate() {
+                    let id = &loaded.bank.entries[c.entry].id;
+                    let lex = &c.evidence.lexical;
+                    w.serialize(FeatureRow {
+                        set: &set.name,
+                        file: &labelled.name,
+                        sheet: &q.sheet,
+                        row: q.row1(),
+                        rank,
+                        entry: id,
+                        right: label.expected.contains(id),
+                        answerable: !label.expected.is_empty(),
+                        similarity: c.similarity,
+                        confidence: c.confidence,
+                        lexical: lex.similarity(),
+                        covered: lex.covered,
+                        variant: lex.variant,
+                        retrieval: lex.retrieval,
+                        missing: lex.missing.as_ref().map_or(0.0, |m| m.1),
+                        semantic_variant: c.evidence.semantic.map(|s| s.variant),
+                        semantic_answer: c.evidence.semantic.map(|s| s.answer),
+                        blocks: c.evidence.verdict.blocks(),
+                        answer_only: c.evidence.verdict.answer_only.len(),
+                        extra: c.evidence.verdict.extra.len(),
+                        narrower: c.evidence.verdict.narrower,
+                        reverse: lex.reverse,
+                        follow_up: follow[i].is_some(),
+                        margin: if rank == 0 {
+                            c.similarity - runner_up
+                        } else {
+                            0.0
+                        },
+                    })?;
+                }
+            }
+        }
+    }
+    let bytes = w.into_inner().map_err(|e| anyhow!("{e}"))?;
+    crate::write::write_atomic(path, &bytes)
 }
 
 /// What qfill said of one question, as the scorer reads it.

@@ -3,8 +3,8 @@
 
 use super::load;
 use crate::cli::LearnArgs;
-use crate::harvest::{Proposal, slug, suggest_controls, write_proposals};
-use crate::model::{Circle, Visibility};
+use crate::harvest::{Change, Proposal, slug, write_proposals};
+use crate::model::Circle;
 use crate::write::review::read_back;
 use anyhow::{Context, Result, anyhow};
 
@@ -32,28 +32,13 @@ pub fn run(args: &LearnArgs) -> Result<()> {
             .and_then(|id| loaded.bank.entries.iter().find(|e| e.id == id));
         match entry {
             // A reviewer rewrote the answer of a bank entry.
-            Some(e) if row.edited() => {
-                let mut questions = e.questions.clone();
-                if !questions
-                    .iter()
-                    .any(|x| x.eq_ignore_ascii_case(&row.question))
-                {
-                    questions.push(row.question.clone());
-                }
-                proposals.push(Proposal {
-                    id: e.id.clone(),
-                    circle: e.circle,
-                    questions,
-                    answer: row.answer.clone(),
-                    short: row.short.clone().or_else(|| e.short.clone()),
-                    controls: e.controls.clone(),
-                    visibility: e.visibility,
-                    tags: e.tags.clone(),
-                    merges_into: Some(e.origin.to_string()),
-                    reason: "Edited answer",
-                    source: place,
-                });
-            }
+            Some(e) if row.edited() => proposals.push(Proposal::edited(
+                e,
+                &row.question,
+                row.answer.clone(),
+                row.short.clone(),
+                place,
+            )),
             // An approved match teaches the bank a new way to ask.
             Some(e)
                 if row.status == "approved"
@@ -62,38 +47,22 @@ pub fn run(args: &LearnArgs) -> Result<()> {
                         .iter()
                         .any(|x| x.eq_ignore_ascii_case(&row.question)) =>
             {
-                let mut questions = e.questions.clone();
-                questions.push(row.question.clone());
-                proposals.push(Proposal {
-                    questions,
-                    merges_into: Some(e.origin.to_string()),
-                    reason: "New variant",
-                    source: place,
-                    id: e.id.clone(),
-                    circle: e.circle,
-                    answer: e.answer.clone(),
-                    short: e.short.clone(),
-                    controls: e.controls.clone(),
-                    visibility: e.visibility,
-                    tags: e.tags.clone(),
-                });
+                proposals.push(Proposal::variant(e, &row.question, place))
             }
             Some(_) => {}
             // A person wrote an answer the bank did not have.
             None => {
-                proposals.push(Proposal {
-                    id: slug("learned", &source, None, &row.question, &mut used),
-                    circle: row.circle.parse().unwrap_or(Circle::Isms),
-                    questions: vec![row.question.clone()],
-                    answer: row.answer.clone(),
-                    short: row.short.clone(),
-                    controls: suggest_controls(&row.question),
-                    visibility: Visibility::Nda,
-                    tags: vec!["learned".into()],
-                    merges_into: None,
-                    reason: "",
-                    source: place,
-                });
+                let id = slug("learned", &source, None, &row.question, &mut used);
+                let circle = row.circle.parse().unwrap_or(Circle::Isms);
+                proposals.push(Proposal::new_entry(
+                    id,
+                    circle,
+                    &row.question,
+                    row.answer.clone(),
+                    row.short.clone(),
+                    "learned",
+                    place,
+                ));
             }
         }
     }
@@ -105,20 +74,21 @@ pub fn run(args: &LearnArgs) -> Result<()> {
         return Ok(());
     }
     let out = write_proposals(&proposals, &args.review, args.out.as_deref(), args.force)?;
-    let count = |reason: &str| proposals.iter().filter(|p| p.reason == reason).count();
+    let count = |f: fn(&Change) -> bool| proposals.iter().filter(|p| f(&p.change)).count();
     eprintln!(
         "{}: {} edited answers, {} new variants, {} new entries -> {}",
         args.review.display(),
-        count("Edited answer"),
-        count("New variant"),
-        count(""),
+        count(|c| matches!(c, Change::EditedAnswer { .. })),
+        count(|c| matches!(c, Change::Variant { .. })),
+        count(|c| *c == Change::New),
         out.display()
     );
     for p in &proposals {
-        let what = if p.reason.is_empty() {
-            "new entry"
-        } else {
-            p.reason
+        let what = match p.change {
+            Change::New => "new entry",
+            Change::Variant { .. } => "new variant",
+            Change::EditedAnswer { .. } => "edited answer",
+            Change::Beside { .. } => "answered otherwise",
         };
         eprintln!("  {what}: {}", p.id);
     }

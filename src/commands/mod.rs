@@ -19,11 +19,86 @@ use crate::source::{DEFAULT_BANK, SourceFile, embedded_toml_files, toml_files_in
 use anyhow::{Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// Where the answer bank comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BankSource {
+    /// A folder of `*.toml` files: named, or `./answer-bank`.
+    Dir(PathBuf),
+    /// The starter bank built into the binary (an example company's).
+    Builtin,
+}
+
+/// Where the mappings come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MappingsSource {
+    /// A folder: named, or `./mappings`; files it lacks are built in.
+    Dir(PathBuf),
+    /// The example company's, with the starter bank only.
+    Builtin,
+    /// Your own bank without mappings: no company's scope or SoA.
+    Neutral,
+}
+
+impl BankSource {
+    /// The folder named, else `./answer-bank`, else the built-in bank.
+    pub fn resolve(named: Option<&Path>) -> BankSource {
+        match named {
+            Some(dir) => BankSource::Dir(dir.to_path_buf()),
+            None if Path::new("answer-bank").is_dir() => BankSource::Dir("answer-bank".into()),
+            None => BankSource::Builtin,
+        }
+    }
+
+    pub fn files(&self) -> Result<Vec<SourceFile>> {
+        match self {
+            BankSource::Dir(dir) => toml_files_in(dir),
+            BankSource::Builtin => Ok(embedded_toml_files(&DEFAULT_BANK, "(built-in) answer-bank")),
+        }
+    }
+}
+
+impl MappingsSource {
+    /// The folder named, else `./mappings`; else the built-in example's with
+    /// the built-in bank, and neutral ones with your own.
+    pub fn resolve(named: Option<&Path>, bank: &BankSource) -> MappingsSource {
+        match named {
+            Some(dir) => MappingsSource::Dir(dir.to_path_buf()),
+            None if Path::new("mappings").is_dir() => MappingsSource::Dir("mappings".into()),
+            None if *bank == BankSource::Builtin => MappingsSource::Builtin,
+            None => MappingsSource::Neutral,
+        }
+    }
+
+    /// Loads the mappings, running `then` while the circle rules compile.
+    fn load_then<R: Send>(
+        &self,
+        then: impl FnOnce(&Mappings) -> R + Send,
+    ) -> Result<(Mappings, R)> {
+        match self {
+            MappingsSource::Dir(dir) => Mappings::load_then(dir, then),
+            MappingsSource::Builtin => Mappings::builtin_then(then),
+            MappingsSource::Neutral => {
+                // Said once: the user may not know the example's scope is not theirs.
+                eprintln!(
+                    "note: no mappings for this bank (--mappings DIR or ./mappings): answers use neutral \
+                     wording with no company scope or SoA; `qfill init DIR` writes mappings to make your own"
+                );
+                Mappings::neutral_then(then)
+            }
+        }
+    }
+
+    pub fn load(&self) -> Result<Mappings> {
+        Ok(self.load_then(|_| ())?.0)
+    }
+}
 
 /// Loads what `--bank`/`--mappings` name, else ./answer-bank and ./mappings, else the built-in defaults.
 pub fn load(args: &BankArgs) -> Result<Loaded> {
-    let files = bank_files(args.bank.as_deref())?;
+    let bank_source = BankSource::resolve(args.bank.as_deref());
+    let files = bank_source.files()?;
     let cache = Cache::user(!args.no_cache);
     // The bank and its index are built while the mappings' rules compile.
     let build = |m: &Mappings| -> Result<(Bank, Matcher)> {
@@ -33,10 +108,8 @@ pub fn load(args: &BankArgs) -> Result<Loaded> {
             .with_semantic(&bank, &cache, &|done, total| bar.show(done, total))?;
         Ok((bank, matcher))
     };
-    let (mappings, built) = match mappings_dir(args.mappings.as_deref()) {
-        Some(dir) => Mappings::load_then(dir, build)?,
-        None => Mappings::builtin_then(build)?,
-    };
+    let (mappings, built) =
+        MappingsSource::resolve(args.mappings.as_deref(), &bank_source).load_then(build)?;
     let (bank, matcher) = built?;
     let mut thresholds = mappings.thresholds;
     if let Some(a) = args.auto_threshold {
@@ -58,25 +131,9 @@ pub fn sources(
     bank: Option<&Path>,
     mappings: Option<&Path>,
 ) -> Result<(Vec<SourceFile>, Mappings)> {
-    let mappings = match mappings_dir(mappings) {
-        Some(dir) => Mappings::load(dir)?,
-        None => Mappings::builtin()?,
-    };
-    Ok((bank_files(bank)?, mappings))
-}
-
-/// The mappings folder named, else ./mappings if there is one; `None` means the built-in ones.
-fn mappings_dir(named: Option<&Path>) -> Option<&Path> {
-    named.or_else(|| Some(Path::new("mappings")).filter(|p| p.is_dir()))
-}
-
-/// The bank folder named, else ./answer-bank, else the built-in bank.
-fn bank_files(named: Option<&Path>) -> Result<Vec<SourceFile>> {
-    match named {
-        Some(dir) => toml_files_in(dir),
-        None if Path::new("answer-bank").is_dir() => toml_files_in(Path::new("answer-bank")),
-        None => Ok(embedded_toml_files(&DEFAULT_BANK, "(built-in) answer-bank")),
-    }
+    let bank = BankSource::resolve(bank);
+    let mappings = MappingsSource::resolve(mappings, &bank).load()?;
+    Ok((bank.files()?, mappings))
 }
 
 /// A progress bar while the bank is encoded, on a terminal only: the first

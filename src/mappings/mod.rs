@@ -2,7 +2,9 @@
 //! synonyms, wording templates and matching thresholds.
 //!
 //! A mappings directory may hold only some of the files; the others come from
-//! the built-in defaults, so a team can start by writing just `scope.toml`.
+//! the built-in defaults, so a team can start by writing just `scope.toml`. A
+//! scope or SoA it lacks is the neutral one: the starter bank's example
+//! company's boundaries only ever go with the starter bank.
 
 pub mod annex_a;
 
@@ -161,6 +163,60 @@ fn default_excluded_control() -> String {
         .into()
 }
 
+/// What a question asks, compared with what an entry says
+/// (`mappings/answerability.toml`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Answerability {
+    /// Words that name no object of their own.
+    #[serde(default)]
+    pub generic: Vec<String>,
+    /// Verbs that, listed three or more together, ask one thing.
+    #[serde(default)]
+    pub governance: Vec<String>,
+    #[serde(default)]
+    pub aspect: Vec<Aspect>,
+}
+
+/// One aspect a question may ask about and an entry must speak to.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Aspect {
+    pub name: String,
+    pub kind: AspectKind,
+    pub terms: Vec<String>,
+    /// Phrases in which the terms mean something else ("test data").
+    #[serde(default)]
+    pub not: Vec<String>,
+    /// Match the terms as written, not by stem ("suppliers", not "the supplier").
+    #[serde(default)]
+    pub exact: bool,
+}
+
+/// How an aspect is compared; see `mappings/answerability.toml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AspectKind {
+    /// Something done: tested, reviewed, encrypted, notified.
+    Action,
+    /// How, when or by whom: annually, within hours, independent.
+    Qualifier,
+    /// Who it is about: customers, staff, suppliers.
+    Population,
+    /// What field it is in: security, privacy. Never required.
+    Domain,
+}
+
+impl AspectKind {
+    /// Whether an entry about another aspect of this kind only is about something else.
+    pub fn exclusive(self) -> bool {
+        matches!(self, AspectKind::Population | AspectKind::Domain)
+    }
+}
+
+/// Aspects are kept as bits of one word.
+pub const MAX_ASPECTS: usize = 64;
+
 /// Confidence thresholds: `auto` at or above `auto`, `review` at or above `review`.
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -184,15 +240,17 @@ pub struct Mappings {
     pub synonyms: Synonyms,
     pub wording: Wording,
     pub thresholds: Thresholds,
+    pub answerability: Answerability,
 }
 
-const FILES: [&str; 6] = [
+const FILES: [&str; 7] = [
     "scope.toml",
     "soa.toml",
     "circles.toml",
     "synonyms.toml",
     "wording.toml",
     "matching.toml",
+    "answerability.toml",
 ];
 
 impl Mappings {
@@ -213,6 +271,14 @@ impl Mappings {
         Self::from_files(|name| Ok(embedded_mapping(name)), then)
     }
 
+    /// The built-in mappings with a neutral scope and SoA (`mappings/neutral/`):
+    /// for a bank of your own, never the example company's boundaries.
+    pub fn neutral_then<R: Send>(
+        then: impl FnOnce(&Mappings) -> R + Send,
+    ) -> Result<(Mappings, R)> {
+        Self::from_files(|name| Ok(fallback(name)), then)
+    }
+
     /// [`Mappings::load`], running `then` while the circle rules compile.
     pub fn load_then<R: Send>(
         dir: &Path,
@@ -230,7 +296,7 @@ impl Mappings {
                 if path.exists() {
                     SourceFile::read(&path).map(Some)
                 } else {
-                    Ok(embedded_mapping(name))
+                    Ok(fallback(name))
                 }
             },
             then,
@@ -249,8 +315,15 @@ impl Mappings {
             let f = get(name)?.with_context(|| format!("mappings/{name} is missing"))?;
             files.push(f);
         }
-        let [scope, soa, circles, synonyms, wording, matching] =
-            <[SourceFile; 6]>::try_from(files).expect("six files");
+        let [
+            scope,
+            soa,
+            circles,
+            synonyms,
+            wording,
+            matching,
+            answerability,
+        ] = <[SourceFile; 7]>::try_from(files).expect("seven files");
         let scope: Scope = scope.parse_toml()?;
         check_scope(&scope)?;
         let soa_parsed: Soa = soa.parse_toml()?;
@@ -272,11 +345,21 @@ impl Mappings {
             synonyms: synonyms.parse_toml()?,
             wording: wording.parse_toml()?,
             thresholds,
+            answerability: check_answerability(&answerability, answerability.parse_toml()?)?,
         };
         // `then` goes first: this thread runs it, an idle one takes the rules.
         let (then, rules) = rayon::join(|| then(&mappings), || compile_rules(&circles));
         mappings.rules = rules?;
         Ok((mappings, then))
+    }
+}
+
+/// A file your own mappings lack: the built-in one, except that the scope and
+/// SoA are the neutral ones, never the example company's.
+fn fallback(name: &str) -> Option<SourceFile> {
+    match name {
+        "scope.toml" | "soa.toml" => embedded_mapping(&format!("neutral/{name}")),
+        _ => embedded_mapping(name),
     }
 }
 
@@ -297,6 +380,26 @@ fn check_scope(scope: &Scope) -> Result<()> {
         );
     }
     Ok(())
+}
+
+fn check_answerability(file: &SourceFile, a: Answerability) -> Result<Answerability> {
+    if a.aspect.len() > MAX_ASPECTS {
+        bail!(
+            "{}: {} aspects; at most {MAX_ASPECTS} are supported, so merge some",
+            file.name,
+            a.aspect.len()
+        );
+    }
+    let mut names = HashSet::new();
+    for aspect in &a.aspect {
+        if !names.insert(aspect.name.as_str()) {
+            bail!("{}: aspect `{}` is defined twice", file.name, aspect.name);
+        }
+        if aspect.terms.iter().all(|t| t.trim().is_empty()) {
+            bail!("{}: aspect `{}` has no terms", file.name, aspect.name);
+        }
+    }
+    Ok(a)
 }
 
 fn check_soa(file: &SourceFile, soa: &Soa) -> Result<()> {

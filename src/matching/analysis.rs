@@ -158,6 +158,11 @@ fn analyzer() -> TextAnalyzer {
         .build()
 }
 
+/// Whether a lowercase word is one matching leaves out.
+pub fn is_stop_word(word: &str) -> bool {
+    STOP_WORDS.contains(&word)
+}
+
 /// English function words plus questionnaire boilerplate that says nothing about the topic.
 const STOP_WORDS: &[&str] = &[
     "a",

@@ -32,6 +32,10 @@ pub struct Lexical {
     /// The BM25 score as a share of the best retrieved entry's (0 when the
     /// entry was not retrieved lexically).
     pub retrieval: f64,
+    /// Share of the closest variant's terms the question uses: low when the
+    /// entry asks something narrower or else ("privacy settings" for
+    /// "secure settings").
+    pub reverse: f64,
     /// The most distinctive question term this entry never uses though other
     /// entries do: the sign of a near miss (another system, law or data type).
     pub missing: Option<(String, f64)>,
@@ -51,6 +55,7 @@ impl Lexical {
             covered: overlap.covered,
             variant: overlap.variant_ceiling(),
             retrieval,
+            reverse: overlap.reverse,
             missing: None,
         }
         .similarity()
@@ -181,6 +186,7 @@ struct Scored {
 #[derive(Default)]
 pub struct Overlap {
     covered: f64,
+    reverse: f64,
     missing: Option<(String, f64)>,
     /// The variants sharing the most terms with the question: their F1 and
     /// the highest similarity string comparison could give them.
@@ -374,7 +380,8 @@ impl LexicalIndex {
             .map(|(t, n)| (t.clone(), self.idf_of(*n) / self.max_idf))
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
         let variants = &self.variants[entry];
-        let f1s: Vec<f64> = variants
+        // Per variant: F1 of the shared terms, and the variant's share of them.
+        let scores: Vec<(f64, f64)> = variants
             .iter()
             .map(|v| {
                 let shared: f64 = q
@@ -385,17 +392,25 @@ impl LexicalIndex {
                     .sum();
                 let cov_q = shared / q.mass;
                 let cov_v = if v.mass > 0.0 { shared / v.mass } else { 0.0 };
-                if shared > 0.0 {
+                let f1 = if shared > 0.0 {
                     2.0 * cov_q * cov_v / (cov_q + cov_v)
                 } else {
                     0.0
-                }
+                };
+                (f1, cov_v.min(1.0))
             })
             .collect();
+        let f1s: Vec<f64> = scores.iter().map(|s| s.0).collect();
+        let reverse = scores
+            .iter()
+            .copied()
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)))
+            .map_or(0.0, |s| s.1);
         // Only the variants that share the most terms are compared as strings.
         let top = f1s.iter().copied().fold(0.0, f64::max);
         Overlap {
             covered: covered.min(1.0),
+            reverse,
             missing,
             closest: f1s
                 .into_iter()
@@ -430,6 +445,7 @@ impl LexicalIndex {
             covered: partial.overlap.covered,
             variant,
             retrieval: partial.retrieval,
+            reverse: partial.overlap.reverse,
             missing: partial.overlap.missing,
         }
     }

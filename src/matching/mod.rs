@@ -9,20 +9,25 @@
 //! the runner-up and the near-miss evidence.
 
 mod analysis;
+mod answerability;
 pub mod cache;
 mod calibrate;
+pub mod followup;
 mod lexical;
 mod retrieval;
 pub mod semantic;
 
 pub use analysis::{main_ask, normalise};
+pub use answerability::Verdict;
 pub use lexical::Lexical;
 pub use semantic::Closeness;
 
 use crate::bank::Bank;
 use crate::mappings::{Mappings, Thresholds};
 use crate::model::Status;
+use answerability::{AspectSet, Aspects, EntryAspects};
 use anyhow::Result;
+use followup::Leans;
 use lexical::{LexicalIndex, Partial, Prepared};
 use semantic::{BankVectors, LazyEncoder, Vectors};
 
@@ -31,9 +36,10 @@ const RERANK_DEPTH: usize = 8;
 /// Alternatives reported per question.
 pub const ALTERNATIVES: usize = 3;
 /// Share of the semantic signal in the ranking similarity.
-const SEMANTIC_WEIGHT: f64 = 0.5;
-/// Share of the answer (vs the best question variant) in the semantic signal.
-const ANSWER_WEIGHT: f64 = 0.3;
+const SEMANTIC_WEIGHT: f64 = 0.55;
+/// Share of the answer (vs the best question variant) in the semantic signal
+/// (`scripts/calibrate.py` uses the same).
+const ANSWER_WEIGHT: f64 = 0.4;
 
 /// A candidate entry for a question.
 #[derive(Debug, Clone)]
@@ -52,6 +58,8 @@ pub struct Evidence {
     /// `None` when the question was not encoded (it matched a variant word
     /// for word) or the semantic signal is off.
     pub semantic: Option<Closeness>,
+    /// What the entry lacks of what the question asks.
+    pub verdict: Verdict,
 }
 
 impl Evidence {
@@ -143,18 +151,42 @@ pub struct Matcher {
     lexical: LexicalIndex,
     semantic: Option<BankVectors>,
     encoder: LazyEncoder,
+    aspects: Aspects,
+    /// What each entry says of the aspects, by entry.
+    entry_aspects: Vec<EntryAspects>,
     thresholds: Thresholds,
 }
 
 impl Matcher {
     /// The lexical signal only; see [`Matcher::with_semantic`].
     pub fn new(bank: &Bank, mappings: &Mappings) -> Result<Matcher> {
+        let aspects = Aspects::new(&mappings.answerability);
+        let entry_aspects = bank
+            .entries
+            .iter()
+            .map(|e| aspects.of_entry(&e.questions, &e.tags, &e.answer))
+            .collect();
         Ok(Matcher {
             lexical: LexicalIndex::new(bank, mappings)?,
             semantic: None,
             encoder: LazyEncoder::default(),
+            aspects,
+            entry_aspects,
             thresholds: mappings.thresholds,
         })
+    }
+
+    /// Whether, and why, a question leans on the one before it.
+    pub fn leans(&self, question: &str) -> Option<Leans> {
+        let main = main_ask(question).0;
+        let stands_alone = self.aspects.stands_alone(&main, &analysis::is_stop_word);
+        followup::leans(question, stands_alone)
+    }
+
+    /// Whether an entry speaks to everything a question asks.
+    pub fn verdict(&self, question: &str, entry: usize) -> Verdict {
+        self.aspects
+            .verdict(self.aspects.asked(question), &self.entry_aspects[entry])
     }
 
     /// Adds the semantic signal: the bank's vectors (from `cache` when it
@@ -193,8 +225,10 @@ impl Matcher {
         let mut seen: rustc_hash::FxHashMap<String, usize> = Default::default();
         let mut rows = Vec::with_capacity(texts.len());
         for text in texts {
-            let needs =
-                self.semantic.is_some() && !self.lexical.prepare(text).verbatim_in(&self.lexical);
+            // Measured alone, the semantic signal sees every question.
+            let needs = self.semantic.is_some()
+                && (signals == Signals::Semantic
+                    || !self.lexical.prepare(text).verbatim_in(&self.lexical));
             rows.push(needs.then(|| {
                 let prepared = semantic::prepare(text);
                 *seen.entry(prepared.clone()).or_insert_with(|| {
@@ -238,7 +272,8 @@ impl Matcher {
             }
         }
         let semantic = |entry: usize| closeness.as_ref().map(|c| c[entry]);
-        let mut candidates = self.finish_best(&q, pool, n, signals, &semantic);
+        let asked = self.aspects.asked(query.text);
+        let mut candidates = self.finish_best(&q, pool, n, signals, &semantic, asked);
         candidates.sort_by(|a, b| {
             b.similarity
                 .total_cmp(&a.similarity)
@@ -258,7 +293,7 @@ impl Matcher {
             } else {
                 0.0
             };
-            c.confidence = calibrate::confidence(c.similarity, margin, &c.evidence);
+            c.confidence = calibrate::confidence(margin, &c.evidence);
         }
         candidates.truncate(n);
         candidates
@@ -285,6 +320,7 @@ impl Matcher {
         n: usize,
         signals: Signals,
         semantic: &dyn Fn(usize) -> Option<Closeness>,
+        asked: AspectSet,
     ) -> Vec<Candidate> {
         let lexical_on = signals != Signals::Semantic;
         let highest = |p: &Partial| {
@@ -311,6 +347,7 @@ impl Matcher {
                     Lexical::default()
                 },
                 semantic: semantic(entry),
+                verdict: self.aspects.verdict(asked, &self.entry_aspects[entry]),
             };
             let similarity = evidence.similarity();
             let at = exact.partition_point(|s| *s >= similarity);
@@ -329,7 +366,7 @@ impl Matcher {
     pub fn match_question(&self, query: Query, signals: Signals) -> MatchResult {
         let candidates = self.rank(query, ALTERNATIVES + 1, signals);
         let confidence = candidates.first().map_or(0.0, |c| c.confidence);
-        let status = self.status_for(confidence);
+        let mut status = self.status_for(confidence);
         let mut why = vec![format!("match {confidence:.2}")];
         if let [first, rest @ ..] = candidates.as_slice() {
             let margin = first.similarity - rest.first().map_or(0.0, |c| c.similarity);
@@ -352,6 +389,12 @@ impl Matcher {
             ));
             if let Some((term, weight)) = &lex.missing {
                 why.push(format!("entry never mentions `{term}` ({weight:.2})"));
+            }
+            why.extend(self.aspects.explain(&first.evidence.verdict));
+            // An entry on the topic that does not answer what is asked is a
+            // suggestion for a person, however close it is.
+            if first.evidence.verdict.blocks() {
+                status = status.min_with(Status::Review);
             }
         }
         MatchResult {
