@@ -296,7 +296,7 @@ const STOP_WORDS: &[&str] = &[
 static NUMBERING: LazyLock<Regex> = LazyLock::new(|| {
     // "Q17:", "3.2", "(4)", "a)", "AC-01", "TPRM-2:" before the question itself.
     crate::text::static_regex(
-        r"(?i)^\s*(q(uestion)?\s*\d+[a-z]?\s*[:.)\-]|\(?\d+(\.\d+)*[a-z]?\)|\d+(\.\d+)*[a-z]?\s*[:.)\-]?\s|[a-z]{1,6}([-.]\d+)+[a-z]?\s*[:.)]?\s|[a-z]\)\s)\s*",
+        r"(?i)^\s*(q(uestion)?\s*\d*[a-z]?\s*[:.)\-]|\(?\d+(\.\d+)*[a-z]?\)|\d+(\.\d+)*[a-z]?\s*[:.)\-]?\s|[a-z]{1,6}([-.]\d+)+[a-z]?\s*[:.)]?\s|[a-z]\)\s)\s*",
     )
 });
 
@@ -477,6 +477,7 @@ mod tests {
         assert_eq!(main.trim(), "how backups are tested");
         assert!(follow.contains("If not"));
         for q in [
+            "Q: Do you encrypt data?",
             "3.2 Do you encrypt data?",
             "AC-01 Do you encrypt data?",
             "TPRM-2: Do you encrypt data?",

@@ -241,7 +241,9 @@ impl Matcher {
             Vectors::default()
         } else {
             let refs: Vec<&str> = distinct.iter().map(String::as_str).collect();
-            self.encoder.get()?.encode(&refs, &|_| {})?
+            self.encoder
+                .get()?
+                .encode(&refs, semantic::QUESTION_TOKENS, &|_| {})?
         };
         Ok(Encoded { vectors, rows })
     }

@@ -20,17 +20,19 @@ use tokenizers::{Tokenizer, TruncationParams};
 pub const DIMS: usize = 384;
 /// Names the model and how texts are prepared for it: part of every cache key,
 /// so that vectors made another way are never mixed with these.
-pub const MODEL_ID: &str = "all-MiniLM-L6-v2.f16.mean.v1";
+pub const MODEL_ID: &str = "all-MiniLM-L6-v2.f16.mean.q128.a128";
 
 const WEIGHTS: &[u8] = include_bytes!("../../model/minilm-l6-v2.f16.safetensors");
 const TOKENIZER: &[u8] = include_bytes!("../../model/tokenizer.json");
 const CONFIG: &str = include_str!("../../model/config.json");
 
-/// Tokens a text is cut to: questions are far shorter, answers are judged by their opening.
-const MAX_TOKENS: usize = 128;
+/// Tokens a question is cut to: questions are far shorter.
+pub const QUESTION_TOKENS: usize = 128;
+/// Tokens an answer is cut to: its opening says what it answers.
+pub const ANSWER_TOKENS: usize = 128;
 /// Padded tokens per forward pass: texts of like length go together, so
-/// little of each batch is padding.
-const BATCH_TOKENS: usize = 2048;
+/// little of each batch is padding, and a pass stays small in memory.
+const BATCH_TOKENS: usize = 1024;
 
 /// Unit vectors, `DIMS` floats each, one per text in the order given.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -90,20 +92,29 @@ impl Encoder {
         tokenizer.with_padding(None);
         tokenizer
             .with_truncation(Some(TruncationParams {
-                max_length: MAX_TOKENS,
+                max_length: QUESTION_TOKENS,
                 ..Default::default()
             }))
             .map_err(|e| anyhow!("the built-in model's tokenizer: {e}"))?;
         Ok(Encoder { model, tokenizer })
     }
 
-    /// Encodes texts, `progress` called with how many are done.
-    pub fn encode(&self, texts: &[&str], progress: &dyn Fn(usize)) -> Result<Vectors> {
+    /// Encodes texts cut to `max_tokens`, `progress` told how many are done.
+    pub fn encode(
+        &self,
+        texts: &[&str],
+        max_tokens: usize,
+        progress: &dyn Fn(usize),
+    ) -> Result<Vectors> {
         let tokenized = self
             .tokenizer
             .encode_batch(texts.to_vec(), true)
             .map_err(|e| anyhow!("tokenizing: {e}"))?;
-        let ids: Vec<&[u32]> = tokenized.iter().map(|e| e.get_ids()).collect();
+        let clipped: Vec<Vec<u32>> = tokenized
+            .iter()
+            .map(|e| clip(e.get_ids(), max_tokens))
+            .collect();
+        let ids: Vec<&[u32]> = clipped.iter().map(Vec::as_slice).collect();
         // Shortest first, so each batch pads little; results go back in order.
         let mut order: Vec<usize> = (0..ids.len()).collect();
         order.sort_by_key(|&i| (ids[i].len(), i));
@@ -214,7 +225,14 @@ impl BankVectors {
             Some(v) => v,
             None => {
                 let total = all.len();
-                let v = encoder.get()?.encode(&all, &|done| progress(done, total))?;
+                let encoder = encoder.get()?;
+                let (questions, answers) = all.split_at(variants.len());
+                let mut v =
+                    encoder.encode(questions, QUESTION_TOKENS, &|done| progress(done, total))?;
+                let a = encoder.encode(answers, ANSWER_TOKENS, &|done| {
+                    progress(questions.len() + done, total)
+                })?;
+                v.data.extend_from_slice(&a.data);
                 cache.store(&key, &v);
                 v
             }
@@ -254,6 +272,19 @@ pub fn prepare(question: &str) -> String {
         .join(" ")
 }
 
+/// Token ids cut to `max` (at least 2), keeping the closing separator.
+fn clip(ids: &[u32], max: usize) -> Vec<u32> {
+    let max = max.max(2);
+    match ids.split_last() {
+        Some((last, body)) if ids.len() > max => {
+            let mut out = body[..max - 1].to_vec();
+            out.push(*last);
+            out
+        }
+        _ => ids.to_vec(),
+    }
+}
+
 /// Splits texts (already sorted by length) into batches of at most
 /// `BATCH_TOKENS` padded tokens.
 fn batches(order: &[usize], len: impl Fn(usize) -> usize) -> Vec<Vec<usize>> {
@@ -276,6 +307,13 @@ fn batches(order: &[usize], len: impl Fn(usize) -> usize) -> Vec<Vec<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clipping_keeps_the_closing_separator() {
+        assert_eq!(clip(&[101, 1, 2, 3, 102], 3), vec![101, 1, 102]);
+        assert_eq!(clip(&[101, 1, 102], 8), vec![101, 1, 102]);
+        assert_eq!(clip(&[], 8), Vec::<u32>::new());
+    }
 
     #[test]
     fn batches_keep_every_text_once_and_stay_under_the_token_budget() {
@@ -302,6 +340,7 @@ mod tests {
                     "How is access removed when an employee leaves?",
                     "Do you carry cyber liability insurance?",
                 ],
+                QUESTION_TOKENS,
                 &|_| {},
             )
             .unwrap();
@@ -320,8 +359,8 @@ mod tests {
             "Do you encrypt data at rest?",
             "Is MFA enforced for administrators of the production environment?",
         ];
-        let both = e.encode(&texts, &|_| {}).unwrap();
-        let alone = e.encode(&texts[1..], &|_| {}).unwrap();
+        let both = e.encode(&texts, QUESTION_TOKENS, &|_| {}).unwrap();
+        let alone = e.encode(&texts[1..], QUESTION_TOKENS, &|_| {}).unwrap();
         let c = cosine(both.row(1), alone.row(0));
         assert!(c > 0.9999, "{c}");
     }
