@@ -67,6 +67,9 @@ pub struct Entry {
     pub reviewed: Option<toml::value::Date>,
     pub tags: Vec<String>,
     pub origin: Origin,
+    /// The first placeholder in its answer or short answer, found once when
+    /// the bank is loaded: such an answer is a draft, never sent.
+    pub placeholder: Option<String>,
 }
 
 /// The whole bank, entries in file order.
@@ -182,15 +185,20 @@ fn validate(file: &SourceFile, r: RawEntry, mappings: &Mappings) -> Result<Entry
         }
     }
     let (line, column) = file.line_col(id_span.start);
+    let answer = normalise_answer(&r.answer);
+    let short = r
+        .short
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
+    let placeholder = placeholder(&answer)
+        .or_else(|| short.as_deref().and_then(placeholder))
+        .map(str::to_string);
     Ok(Entry {
         id,
         circle: r.circle,
         questions,
-        answer: normalise_answer(&r.answer),
-        short: r
-            .short
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty()),
+        answer,
+        short,
         controls: r.controls.into_iter().map(Spanned::into_inner).collect(),
         scope: r.scope.into_iter().map(Spanned::into_inner).collect(),
         visibility: r.visibility,
@@ -202,6 +210,7 @@ fn validate(file: &SourceFile, r: RawEntry, mappings: &Mappings) -> Result<Entry
             line,
             column,
         },
+        placeholder,
     })
 }
 
@@ -220,12 +229,12 @@ fn normalise_answer(text: &str) -> String {
 /// `<insert name>`, `<N>`, `{{company}}`, `[Insert date]`, TBD, TODO, lorem ipsum.
 static PLACEHOLDER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     crate::text::static_regex(concat!(
-        r"\[\[[^\]]{0,400}\]\]",
-        r"|\{\{[^}]{0,200}\}\}",
+        r"\[\[[^\]]*\]\]",
+        r"|\{\{[^}\n]*\}\}",
         // Angle brackets around a word or phrase (not "< 24 hours"); links,
         // addresses and HTML are told apart below.
-        r"|<(?:[^\s<>][^<>\n]{0,78}[^\s<>]|[A-Za-z0-9])>",
-        r"|\[(?i:insert|fill|add|enter|your|company|name|date|tbd|todo|placeholder|x+)\b[^\]\n]{0,80}\]",
+        r"|<(?:[^\s<>][^<>\n]*[^\s<>]|[A-Za-z0-9])>",
+        r"|\[(?i:insert|fill|add|enter|your|company|name|date|tbd|todo|placeholder|x+)\b[^\]\n]*\]",
         r"|\b(?:TBD|TBC|TODO|FIXME|XXX+)\b",
         r"|(?i:\blorem ipsum\b)",
     ))

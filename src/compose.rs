@@ -25,12 +25,36 @@ pub struct Composed {
 }
 
 /// The question is about the ISO/IEC 27001 certification, not any certificate
-/// ("client certificate authentication", "TLS certificates").
+/// ("client certificate authentication", "TLS certificates"): it names the
+/// standard, the ISMS or certification, or a certificate near one of them.
 static ASKS_CERTIFICATION: LazyLock<Regex> = LazyLock::new(|| {
     crate::text::static_regex(
-        r"(?i)\b(iso(/iec)?\s?27001|27001|isms|certification|certifications|certified|accredit\w*)\b|\b(iso|isms|audit\w*|27001)\b.{0,40}\bcertificate\b|\bcertificate\b.{0,40}\b(iso|isms|27001|scope|cover\w*|audit\w*)\b",
+        r"(?i)\b(iso(/iec)?\s?27001|27001|isms|certification|certifications|certified|accredit\w*)\b",
     )
 });
+static CERTIFICATE: LazyLock<Regex> =
+    LazyLock::new(|| crate::text::static_regex(r"(?i)\bcertificates?\b"));
+static CERTIFICATE_OF_ISMS: LazyLock<Regex> = LazyLock::new(|| {
+    crate::text::static_regex(r"(?i)\b(iso|isms|audit\w*|27001|scope|cover\w*)\b")
+});
+
+/// Whether a question asks about the certification.
+fn asks_certification(question: &str) -> bool {
+    ASKS_CERTIFICATION.is_match(question)
+        || CERTIFICATE.find_iter(question).any(|m| {
+            // Forty bytes either side, on character boundaries.
+            let near = |mut i: usize| {
+                i = i.min(question.len());
+                while !question.is_char_boundary(i) {
+                    i -= 1;
+                }
+                i
+            };
+            let window = &question[near(m.start().saturating_sub(40))..near(m.end() + 40)];
+            CERTIFICATE_OF_ISMS.is_match(window)
+        })
+}
+
 static ASKS_COVERAGE: LazyLock<Regex> = LazyLock::new(|| {
     crate::text::static_regex(
         r"(?i)\b(cover\w*|scope|include[sd]?|apply|applies|extend\w*|inherit\w*|encompass\w*|span\w*)\b",
@@ -95,7 +119,7 @@ pub fn compose(
         ("valid_until", valid_until.as_str()),
     ];
     let mut out = Composed::default();
-    let asks_cert = ASKS_CERTIFICATION.is_match(question);
+    let asks_cert = asks_certification(question);
     let out_item = out_of_scope_item(question, mappings);
 
     // A question about an out-of-scope item: only an entry written for that
@@ -129,9 +153,7 @@ pub fn compose(
         return out;
     }
     // A draft answer never reaches a buyer, however well it matches.
-    if let Some(p) = crate::bank::placeholder(&entry.answer)
-        .or_else(|| entry.short.as_deref().and_then(crate::bank::placeholder))
-    {
+    if let Some(p) = &entry.placeholder {
         out.withheld = true;
         out.status = Some(status.min_with(Status::Review));
         out.why.push(format!(
@@ -269,6 +291,7 @@ mod tests {
                 line: 1,
                 column: 1,
             },
+            placeholder: crate::bank::placeholder(answer).map(str::to_string),
         }
     }
 

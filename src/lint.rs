@@ -76,8 +76,7 @@ fn finding(severity: Severity, rule: &'static str, e: &Entry, message: String) -
 
 /// A draft left in an answer: qfill never sends it, so the entry answers nothing.
 fn placeholders(e: &Entry) -> Option<Finding> {
-    let p = crate::bank::placeholder(&e.answer)
-        .or_else(|| e.short.as_deref().and_then(crate::bank::placeholder))?;
+    let p = e.placeholder.as_deref()?;
     Some(finding(
         Severity::Error,
         "placeholder",

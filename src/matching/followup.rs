@@ -46,7 +46,7 @@ static OPENING: LazyLock<Regex> = LazyLock::new(|| {
 
 static POINTS_BACK: LazyLock<Regex> = LazyLock::new(|| {
     crate::text::static_regex(
-        r"(?i)\b(this|that|these|those|such|said|the same|the above|above-mentioned|aforementioned)\s+(\w+\s+){0,2}?(process(es)?|procedures?|polic(y|ies)|programs?|programmes?|plans?|training|requirements?|documents?|documentation|standards?|practices?|controls?|strateg(y|ies)|approach(es)?|systems?|tools?|assessments?|reviews?|agreements?|contracts?|reports?|measures?|mechanisms?|methods?|activities|frameworks?|certifications?)\b",
+        r"(?i)\b(this|that|these|those|such|said|the same|the above|above-mentioned|aforementioned)\s+([[:alpha:]-]+\s+){0,2}?(process(es)?|procedures?|polic(y|ies)|programs?|programmes?|plans?|training|requirements?|documents?|documentation|standards?|practices?|controls?|strateg(y|ies)|approach(es)?|systems?|tools?|assessments?|reviews?|agreements?|contracts?|reports?|measures?|mechanisms?|methods?|activities|frameworks?|certifications?)\b",
     )
 });
 

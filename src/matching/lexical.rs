@@ -169,13 +169,6 @@ pub struct Prepared {
     key_objects: Vec<(String, Option<u32>)>,
 }
 
-impl Prepared {
-    /// Whether some variant says exactly what the question says.
-    pub fn verbatim_in(&self, index: &LexicalIndex) -> bool {
-        index.verbatim.contains(&self.text)
-    }
-}
-
 struct Scored {
     term: Option<u32>,
     weight: f64,
@@ -281,6 +274,12 @@ impl LexicalIndex {
             synonym_words,
             verbatim,
         })
+    }
+
+    /// Whether some variant says exactly what the question says.
+    pub fn is_verbatim(&self, question: &str) -> bool {
+        self.verbatim
+            .contains(&normalise(&main_ask(question).0).to_lowercase())
     }
 
     /// A question's terms for scoring: a spelling the bank never uses but a

@@ -29,6 +29,7 @@ use answerability::{AspectSet, Aspects, EntryAspects};
 use anyhow::Result;
 use followup::Leans;
 use lexical::{LexicalIndex, Partial, Prepared};
+use rayon::prelude::*;
 use semantic::{BankVectors, LazyEncoder, Vectors};
 
 /// Candidates taken from each retriever into re-ranking.
@@ -161,13 +162,18 @@ impl Matcher {
     /// The lexical signal only; see [`Matcher::with_semantic`].
     pub fn new(bank: &Bank, mappings: &Mappings) -> Result<Matcher> {
         let aspects = Aspects::new(&mappings.answerability);
-        let entry_aspects = bank
-            .entries
-            .iter()
-            .map(|e| aspects.of_entry(&e.questions, &e.tags, &e.answer))
-            .collect();
+        // The entries' aspects and the lexical index do not depend on each other.
+        let (entry_aspects, lexical) = rayon::join(
+            || {
+                bank.entries
+                    .par_iter()
+                    .map(|e| aspects.of_entry(&e.questions, &e.tags, &e.answer))
+                    .collect()
+            },
+            || LexicalIndex::new(bank, mappings),
+        );
         Ok(Matcher {
-            lexical: LexicalIndex::new(bank, mappings)?,
+            lexical: lexical?,
             semantic: None,
             encoder: LazyEncoder::default(),
             aspects,
@@ -227,8 +233,7 @@ impl Matcher {
         for text in texts {
             // Measured alone, the semantic signal sees every question.
             let needs = self.semantic.is_some()
-                && (signals == Signals::Semantic
-                    || !self.lexical.prepare(text).verbatim_in(&self.lexical));
+                && (signals == Signals::Semantic || !self.lexical.is_verbatim(text));
             rows.push(needs.then(|| {
                 let prepared = semantic::prepare(text);
                 *seen.entry(prepared.clone()).or_insert_with(|| {

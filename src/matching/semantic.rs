@@ -20,7 +20,7 @@ use tokenizers::{Tokenizer, TruncationParams};
 pub const DIMS: usize = 384;
 /// Names the model and how texts are prepared for it: part of every cache key,
 /// so that vectors made another way are never mixed with these.
-pub const MODEL_ID: &str = "all-MiniLM-L6-v2.f16.mean.q128.a128";
+pub const MODEL_ID: &str = "all-MiniLM-L6-v2.f16.mean.q128.a128.prepare1";
 
 const WEIGHTS: &[u8] = include_bytes!("../../model/minilm-l6-v2.f16.safetensors");
 const TOKENIZER: &[u8] = include_bytes!("../../model/tokenizer.json");
@@ -43,7 +43,7 @@ pub struct Vectors {
 impl Vectors {
     /// From `DIMS`-float rows laid end to end; `None` if the length does not divide.
     pub fn from_flat(data: Vec<f32>) -> Option<Vectors> {
-        (data.len() % DIMS == 0).then_some(Vectors { data })
+        data.len().is_multiple_of(DIMS).then_some(Vectors { data })
     }
 
     pub fn len(&self) -> usize {
@@ -191,21 +191,6 @@ pub struct Closeness {
 }
 
 impl BankVectors {
-    /// The texts encoded for a bank, in row order: each entry's variants as
-    /// matching reads them, then each entry's answer.
-    pub fn texts(bank: &Bank) -> (Vec<String>, Vec<u32>, Vec<String>) {
-        let mut variants = Vec::new();
-        let mut owners = Vec::new();
-        for (i, e) in bank.entries.iter().enumerate() {
-            for q in &e.questions {
-                variants.push(prepare(q));
-                owners.push(i as u32);
-            }
-        }
-        let answers = bank.entries.iter().map(|e| e.answer.clone()).collect();
-        (variants, owners, answers)
-    }
-
     /// The bank's vectors from the cache, or encoded (and then cached);
     /// `progress` is told (done, total) while encoding.
     pub fn build(
@@ -214,23 +199,30 @@ impl BankVectors {
         encoder: &LazyEncoder,
         progress: &dyn Fn(usize, usize),
     ) -> Result<BankVectors> {
-        let (variants, owners, answers) = Self::texts(bank);
-        let all: Vec<&str> = variants
+        // Rows: every entry's variants, then every entry's answer. The key is
+        // made from the texts as written (`MODEL_ID` names how they are
+        // prepared), so a cached bank is never prepared again.
+        let variants: Vec<&str> = bank
+            .entries
             .iter()
-            .chain(&answers)
-            .map(String::as_str)
+            .flat_map(|e| e.questions.iter().map(String::as_str))
             .collect();
-        let key = Key::of(all.iter().copied());
-        let vectors = match cache.load(&key, all.len()) {
+        let owners: Vec<u32> = (0..bank.entries.len() as u32)
+            .flat_map(|i| std::iter::repeat_n(i, bank.entries[i as usize].questions.len()))
+            .collect();
+        let answers: Vec<&str> = bank.entries.iter().map(|e| e.answer.as_str()).collect();
+        let rows = variants.len() + answers.len();
+        let key = Key::of(variants.iter().chain(&answers).copied());
+        let vectors = match cache.load(&key, rows) {
             Some(v) => v,
             None => {
-                let total = all.len();
                 let encoder = encoder.get()?;
-                let (questions, answers) = all.split_at(variants.len());
+                let prepared: Vec<String> = variants.iter().map(|q| prepare(q)).collect();
+                let prepared: Vec<&str> = prepared.iter().map(String::as_str).collect();
                 let mut v =
-                    encoder.encode(questions, QUESTION_TOKENS, &|done| progress(done, total))?;
-                let a = encoder.encode(answers, ANSWER_TOKENS, &|done| {
-                    progress(questions.len() + done, total)
+                    encoder.encode(&prepared, QUESTION_TOKENS, &|done| progress(done, rows))?;
+                let a = encoder.encode(&answers, ANSWER_TOKENS, &|done| {
+                    progress(variants.len() + done, rows)
                 })?;
                 v.data.extend_from_slice(&a.data);
                 cache.store(&key, &v);
