@@ -80,6 +80,18 @@ pub struct Bank {
     pub version: String,
 }
 
+/// What to say of a bank with no entries, naming the folder it was read from.
+pub fn empty_bank_message(files: &[SourceFile]) -> String {
+    let folder = files
+        .first()
+        .and_then(|f| std::path::Path::new(&f.name).parent())
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "the answer bank".into());
+    format!(
+        "{folder}: the answer bank has no [[entry]] tables; pass --bank DIR for your bank, or run `qfill init DIR` for a starter bank"
+    )
+}
+
 impl Bank {
     /// The starter bank built into the binary.
     pub fn builtin(mappings: &Mappings) -> Result<Bank> {
@@ -99,9 +111,7 @@ impl Bank {
             bail!(first);
         }
         if bank.entries.is_empty() {
-            bail!(
-                "the answer bank has no [[entry]] tables; run `qfill init DIR` for a starter bank"
-            );
+            bail!("{}", empty_bank_message(files));
         }
         Ok(bank)
     }

@@ -60,7 +60,7 @@ pub struct ApplyArgs {
     /// The questionnaire it was made for (default: the file the Summary names, beside it)
     #[arg(long, value_name = "PATH")]
     pub input: Option<PathBuf>,
-    /// Output folder (default: next to the questionnaire)
+    /// Output folder (default: the review workbook's folder, where `fill` put the filled workbook)
     #[arg(short, long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
     /// Who receives the filled workbook; NDA answers stay out of a public one
@@ -69,6 +69,13 @@ pub struct ApplyArgs {
     /// Replace the filled workbook if it exists
     #[arg(long)]
     pub force: bool,
+    /// The answer bank the review came from, checked again for visibility and placeholders
+    /// (default: ./answer-bank if present, else the built-in starter bank)
+    #[arg(long, value_name = "DIR")]
+    pub bank: Option<PathBuf>,
+    /// Mappings folder (default: ./mappings if present, else built-in)
+    #[arg(long, value_name = "DIR")]
+    pub mappings: Option<PathBuf>,
     #[command(flatten)]
     pub layout: LayoutArgs,
     #[command(flatten)]

@@ -39,7 +39,7 @@ static CERTIFICATE_OF_ISMS: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Whether a question asks about the certification.
-fn asks_certification(question: &str) -> bool {
+pub fn asks_certification(question: &str) -> bool {
     ASKS_CERTIFICATION.is_match(question)
         || CERTIFICATE.find_iter(question).any(|m| {
             // Forty bytes either side, on character boundaries.

@@ -7,7 +7,7 @@ use crate::compose::{CELL_LIMIT, compose, cut_to};
 use crate::ingest::Question;
 use crate::mappings::Mappings;
 use crate::matching::followup::{self, FollowUp, Leans};
-use crate::matching::{Matcher, Query, Signals};
+use crate::matching::{Candidate, MatchResult, Matcher, Query, Signals};
 use crate::model::{Audience, Circle, ControlId, Status};
 use crate::write::cells::pick_allowed;
 use anyhow::Result;
@@ -163,7 +163,12 @@ pub fn answer_one(q: &Question, query: Query, loaded: &Loaded, opts: Options) ->
         mappings,
         matcher,
     } = loaded;
-    let m = matcher.match_question(query, opts.signals);
+    let m = answers_before_boundaries(
+        matcher.match_question(query, opts.signals),
+        q,
+        bank,
+        matcher,
+    );
     let best = m.best().map(|c| (&bank.entries[c.entry], c.confidence));
     // The entry's circle counts by how similar it is, calibrated or not.
     let class = classify(
@@ -229,6 +234,35 @@ pub fn answer_one(q: &Question, query: Query, loaded: &Loaded, opts: Options) ->
             .map(|c| (bank.entries[c.entry].id.clone(), round2(c.confidence)))
             .collect(),
     }
+}
+
+/// An entry on what the certificate covers answers questions about the
+/// certificate. For any other question ("Are you GDPR compliant?") the best
+/// entry that answers the question itself goes first, for a person to check:
+/// a boundary statement may qualify the company's answer, never replace it.
+fn answers_before_boundaries(
+    mut m: MatchResult,
+    q: &Question,
+    bank: &Bank,
+    matcher: &Matcher,
+) -> MatchResult {
+    let boundary = |c: &Candidate| bank.entries[c.entry].tags.iter().any(|t| t == "boundary");
+    if !m.best().is_some_and(boundary) || crate::compose::asks_certification(&q.text) {
+        return m;
+    }
+    let Some(i) = m.candidates.iter().position(|c| !boundary(c)) else {
+        return m;
+    };
+    let answer = m.candidates.remove(i);
+    m.why.push(format!(
+        "{} is about what the certification covers; the question does not ask about the certification: {} goes first",
+        bank.entries[m.candidates[0].entry].id, bank.entries[answer.entry].id
+    ));
+    m.status = matcher
+        .status_for(answer.confidence)
+        .min_with(Status::Review);
+    m.candidates.insert(0, answer);
+    m
 }
 
 fn round2(x: f64) -> f64 {

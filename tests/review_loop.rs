@@ -3,48 +3,13 @@
 
 mod common;
 
-use calamine::{Data, Reader, open_workbook_auto};
+use calamine::{Reader, open_workbook_auto};
 use common::{fixture, qfill};
 use predicates::prelude::*;
 use std::path::Path;
 
-/// Rewrites a review workbook as a person would leave it: `edit(sheet, row, column) -> new value`.
 fn edit_review(path: &Path, edit: impl Fn(&str, u32, &str) -> Option<String>) {
-    let mut wb = open_workbook_auto(path).unwrap();
-    let mut out = rust_xlsxwriter::Workbook::new();
-    for name in ["Review", "Summary"] {
-        let range = wb.worksheet_range(name).unwrap();
-        let headers: Vec<String> = range
-            .rows()
-            .next()
-            .unwrap()
-            .iter()
-            .map(|c| c.to_string())
-            .collect();
-        let ws = out.add_worksheet().set_name(name).unwrap();
-        for (r, row) in range.rows().enumerate() {
-            let q_row = if name == "Review" && r > 0 {
-                row[1].to_string()
-            } else {
-                String::new()
-            };
-            for (c, cell) in row.iter().enumerate() {
-                let header = headers.get(c).map(String::as_str).unwrap_or("");
-                let value = match (r > 0 && name == "Review")
-                    .then(|| edit(&row[0].to_string(), q_row.parse().unwrap_or(0), header))
-                    .flatten()
-                {
-                    Some(v) => v,
-                    None => match cell {
-                        Data::Empty => continue,
-                        other => other.to_string(),
-                    },
-                };
-                ws.write_string(r as u32, c as u16, value).unwrap();
-            }
-        }
-    }
-    out.save(path).unwrap();
+    common::rewrite_review(path, edit, |_| None);
 }
 
 fn cell(path: &Path, sheet: &str, row: u32, col: u32) -> String {

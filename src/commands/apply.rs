@@ -1,11 +1,17 @@
 //! `qfill apply REVIEW.xlsx`: put what reviewers approved and edited into the
 //! buyer's filled workbook, through the same writer as `fill`.
+//!
+//! The review workbook has been in other people's hands: nothing in it is
+//! trusted. Visibility and placeholders are checked again against the bank,
+//! the questionnaire must be the one the review was made for, and its path
+//! never leads outside the review workbook's folder.
 
+use crate::bank::{Bank, Entry};
 use crate::cli::ApplyArgs;
 use crate::ingest::{self, Question};
-use crate::model::{Audience, Circle, Status};
+use crate::model::{Audience, Circle, Status, Visibility};
 use crate::pipeline::Outcome;
-use crate::write::review::{ReviewFile, ReviewRow, read_back};
+use crate::write::review::{Decision, ReviewFile, ReviewRow, read_back};
 use crate::write::{self, Output};
 use anyhow::{Context, Result, anyhow, bail};
 use std::path::{Path, PathBuf};
@@ -16,13 +22,9 @@ pub fn run(args: &ApplyArgs) -> Result<()> {
     let review = read_back(&bytes).map_err(|e| anyhow!("{}: {e}", args.review.display()))?;
     let input = find_input(args, &review)?;
     let book = ingest::read(&input, &args.limits.limits())?;
-    if !review.input_sha256.is_empty() && book.sha256 != review.input_sha256 {
-        bail!(
-            "{}: the questionnaire changed since {} was written; fill it again, or pass the original with --input",
-            input.display(),
-            args.review.display()
-        );
-    }
+    check_same_questionnaire(&review, &book.sha256, &input, &args.review)?;
+    let (files, mappings) = super::sources(args.bank.as_deref(), args.mappings.as_deref())?;
+    let bank = Bank::load(&files, &mappings)?;
     let overrides = super::fill::overrides(&args.layout);
     let questions: Vec<Question> = ingest::detect(&book, &overrides)
         .into_iter()
@@ -35,12 +37,16 @@ pub fn run(args: &ApplyArgs) -> Result<()> {
                 .rows
                 .iter()
                 .find(|r| r.sheet == q.sheet && r.row == q.row1());
-            decide(q, row, args.audience)
+            decide(q, row, &bank, args.audience)
         })
         .collect();
     let writer = write::filled_writer(book.format);
+    let out_dir = args
+        .out_dir
+        .clone()
+        .unwrap_or_else(|| folder_of(&args.review));
     let output = Output {
-        path: write::output_path(&input, args.out_dir.as_deref(), writer.extension(&book)),
+        path: write::output_path(&input, Some(&out_dir), writer.extension(&book)),
         bytes: writer.render(&book, &outcomes, false)?,
     };
     write::write_all(std::slice::from_ref(&output), &input, args.force)?;
@@ -48,31 +54,97 @@ pub fn run(args: &ApplyArgs) -> Result<()> {
     Ok(())
 }
 
+fn folder_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// The review must be for this very questionnaire: a review workbook without
+/// the questionnaire's SHA-256 cannot prove it, so it is refused too.
+fn check_same_questionnaire(
+    review: &ReviewFile,
+    sha256: &str,
+    input: &Path,
+    review_path: &Path,
+) -> Result<()> {
+    if review.input_sha256.trim().is_empty() {
+        bail!(
+            "{}: the Summary sheet has no `Input SHA-256`, so qfill cannot tell whether {} is the questionnaire this review was made for; fill it again to get a new review workbook",
+            review_path.display(),
+            input.display()
+        );
+    }
+    if !review.input_sha256.trim().eq_ignore_ascii_case(sha256) {
+        bail!(
+            "{}: the questionnaire changed since {} was written; fill it again, or pass the original with --input",
+            input.display(),
+            review_path.display()
+        );
+    }
+    Ok(())
+}
+
 /// The questionnaire the review was made for: --input, or the Summary's
-/// file name beside the review workbook or in the current folder.
+/// file name in the review workbook's folder or the current one. The name comes from the
+/// workbook, so it must be a plain file name: no folders, no `..`.
 fn find_input(args: &ApplyArgs, review: &ReviewFile) -> Result<PathBuf> {
     if let Some(p) = &args.input {
         return Ok(p.clone());
     }
-    let beside = args
-        .review
-        .parent()
-        .unwrap_or(Path::new("."))
-        .join(&review.input);
-    [beside, PathBuf::from(&review.input)]
+    let name = review.input.trim();
+    let plain = Path::new(name)
+        .file_name()
+        .is_some_and(|f| f == std::ffi::OsStr::new(name))
+        && !name.contains(['/', '\\']);
+    if !plain {
+        bail!(
+            "{}: the Summary names `{name}` as its questionnaire, which is not a plain file name beside the review workbook; pass the questionnaire with --input",
+            args.review.display()
+        );
+    }
+    // Beside the review workbook, else where `fill IN -o out/` was run.
+    let beside = folder_of(&args.review).join(name);
+    [beside, PathBuf::from(name)]
         .into_iter()
-        .find(|p| !review.input.is_empty() && p.is_file())
+        .find(|p| p.is_file())
         .ok_or_else(|| {
             anyhow!(
-                "{}: cannot find `{}`, the questionnaire this review is for; pass it with --input",
+                "{}: cannot find `{name}`, the questionnaire this review is for, in {} or the current folder; pass it with --input",
                 args.review.display(),
-                review.input
+                folder_of(&args.review).display()
             )
         })
 }
 
+/// Why an accepted answer may still not go to this audience, judged from the
+/// bank as it is now, never from the review workbook's own columns.
+fn withhold_reason(row: &ReviewRow, bank: &Bank, audience: Audience) -> Option<String> {
+    let entry: Option<&Entry> = match &row.bank_id {
+        Some(id) => match bank.entries.iter().find(|e| &e.id == id) {
+            Some(e) => Some(e),
+            // An id the bank does not know cannot be shown to be public.
+            None if audience == Audience::Public => {
+                return Some(format!(
+                    "bank entry `{id}` is not in the bank, so its visibility is unknown"
+                ));
+            }
+            None => None,
+        },
+        None => None,
+    };
+    if audience == Audience::Public
+        && let Some(e) = entry
+        && e.visibility != Visibility::Public
+    {
+        return Some(format!("bank entry `{}` is NDA-only", e.id));
+    }
+    crate::bank::placeholder(&row.answer).map(|p| format!("the answer holds a placeholder `{p}`"))
+}
+
 /// What a reviewed row means for the buyer's workbook.
-fn decide(q: &Question, row: Option<&ReviewRow>, audience: Audience) -> Outcome {
+fn decide(q: &Question, row: Option<&ReviewRow>, bank: &Bank, audience: Audience) -> Outcome {
     let mut outcome = Outcome {
         question: q.clone(),
         circle: Circle::Isms,
@@ -90,41 +162,52 @@ fn decide(q: &Question, row: Option<&ReviewRow>, audience: Audience) -> Outcome 
     let Some(row) = row else { return outcome };
     outcome.circle = row.circle.parse().unwrap_or(Circle::Isms);
     outcome.bank_id = row.bank_id.clone();
-    let approved = matches!(row.status.as_str(), "approved" | "auto");
-    // An NDA answer stays out of a public workbook, approved or not.
-    if approved && !row.answer.is_empty() && !(row.withheld && audience == Audience::Public) {
-        outcome.status = Status::Auto;
-        outcome.answer = Some(row.answer.clone());
-        outcome.short = row.short.clone();
-    } else if row.status == "kept" {
+    if row.status.accepted() && !row.answer.is_empty() {
+        match withhold_reason(row, bank, audience) {
+            Some(reason) => {
+                outcome.withheld = true;
+                outcome.why.push(format!("not written: {reason}"));
+            }
+            None => {
+                outcome.status = Status::Auto;
+                outcome.answer = Some(row.answer.clone());
+                outcome.short = row.short.clone();
+            }
+        }
+    } else if row.status == Decision::Kept {
         outcome.status = Status::Kept;
     }
     outcome
 }
 
 fn report(rows: &[ReviewRow], outcomes: &[Outcome], path: &Path) {
-    let count = |s: &str| rows.iter().filter(|r| r.status == s).count();
+    let count = |d: Decision| rows.iter().filter(|r| r.status == d).count();
     let written = outcomes.iter().filter(|o| o.status == Status::Auto).count();
     let edited = rows
         .iter()
-        .filter(|r| matches!(r.status.as_str(), "approved" | "auto") && r.edited())
+        .filter(|r| r.status.accepted() && r.edited())
         .count();
-    let open: Vec<&ReviewRow> = rows
-        .iter()
-        .filter(|r| matches!(r.status.as_str(), "review" | "none"))
-        .collect();
+    let open: Vec<&ReviewRow> = rows.iter().filter(|r| r.status.open()).collect();
     eprintln!(
         "{}: {written} answers written ({} approved, {} auto, {edited} edited by reviewers), {} rejected, {} kept, {} still open",
         path.display(),
-        count("approved"),
-        count("auto"),
-        count("rejected"),
-        count("kept"),
+        count(Decision::Approved),
+        count(Decision::Auto),
+        count(Decision::Rejected),
+        count(Decision::Kept),
         open.len()
     );
+    for o in outcomes.iter().filter(|o| o.withheld) {
+        let reason = o.why.last().map(String::as_str).unwrap_or_default();
+        eprintln!(
+            "  withheld {}:{} {reason}",
+            o.question.sheet,
+            o.question.row1()
+        );
+    }
     for r in open.iter().take(20) {
         let q: String = r.question.chars().take(90).collect();
-        eprintln!("  open {}:{} ({}) {q}", r.sheet, r.row, r.status);
+        eprintln!("  open {}:{} ({}) {q}", r.sheet, r.row, r.status.as_str());
     }
     if open.len() > 20 {
         eprintln!("  … and {} more", open.len() - 20);

@@ -196,6 +196,9 @@ struct Report<'a> {
 fn run_lint(args: &LintArgs) -> Result<bool> {
     let (files, mappings) = sources(args.dir.as_deref(), args.mappings.as_deref())?;
     let (bank, problems) = Bank::load_all(&files, &mappings);
+    if bank.entries.is_empty() && problems.is_empty() {
+        anyhow::bail!("{}", crate::bank::empty_bank_message(&files));
+    }
     let mut findings: Vec<Finding> = problems
         .into_iter()
         .map(|p| {

@@ -5,7 +5,7 @@ use super::load;
 use crate::cli::LearnArgs;
 use crate::harvest::{Change, Proposal, slug, write_proposals};
 use crate::model::Circle;
-use crate::write::review::read_back;
+use crate::write::review::{Decision, read_back};
 use anyhow::{Context, Result, anyhow};
 
 pub fn run(args: &LearnArgs) -> Result<()> {
@@ -23,7 +23,7 @@ pub fn run(args: &LearnArgs) -> Result<()> {
     for row in review
         .rows
         .iter()
-        .filter(|r| matches!(r.status.as_str(), "approved" | "auto") && !r.answer.is_empty())
+        .filter(|r| r.status.accepted() && !r.answer.is_empty())
     {
         let place = format!("{source}:{}:{}", row.sheet, row.row);
         let entry = row
@@ -41,7 +41,7 @@ pub fn run(args: &LearnArgs) -> Result<()> {
             )),
             // An approved match teaches the bank a new way to ask.
             Some(e)
-                if row.status == "approved"
+                if row.status == Decision::Approved
                     && !e
                         .questions
                         .iter()

@@ -53,7 +53,16 @@ impl BankSource {
 
     pub fn files(&self) -> Result<Vec<SourceFile>> {
         match self {
-            BankSource::Dir(dir) => toml_files_in(dir),
+            BankSource::Dir(dir) => {
+                let files = toml_files_in(dir)?;
+                if files.is_empty() {
+                    bail!(
+                        "{}: no .toml files in this folder, so it holds no answer bank; pass --bank DIR for your bank, or run `qfill init DIR` for a starter bank",
+                        dir.display()
+                    );
+                }
+                Ok(files)
+            }
             BankSource::Builtin => Ok(embedded_toml_files(&DEFAULT_BANK, "(built-in) answer-bank")),
         }
     }

@@ -342,9 +342,10 @@ fn data_start(sheet: &Sheet, header: Option<u32>) -> u32 {
             .map(|c| sheet.text(r, c))
             .filter(|t| !t.is_empty())
             .collect();
-        let labels = cells
-            .iter()
-            .all(|t| role_of(t).is_some() && t.split_whitespace().count() <= 4);
+        // A short question ("Are you GDPR compliant?") can name a role too.
+        let labels = cells.iter().all(|t| {
+            role_of(t).is_some() && t.split_whitespace().count() <= 4 && !looks_like_question(t)
+        });
         if cells.is_empty() || labels {
             r += 1;
         } else {
@@ -812,6 +813,22 @@ mod tests {
             &["Do you have any questions? Contact your buyer."],
         ]);
         assert!(detect(&book(vec![cover]), &Overrides::default()).is_empty());
+    }
+
+    #[test]
+    fn every_row_under_a_clear_header_is_a_question_however_few() {
+        let one = sheet(&[&["Question", "Answer"], &["Are you GDPR compliant?", ""]]);
+        let found = detect(&book(vec![one]), &Overrides::default());
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].questions.len(), 1);
+        assert_eq!(found[0].questions[0].row, 1);
+        let two = sheet(&[
+            &["Question", "Answer"],
+            &["Are you GDPR compliant?", ""],
+            &["Do you require MFA for all remote access?", ""],
+        ]);
+        let found = detect(&book(vec![two]), &Overrides::default());
+        assert_eq!(found[0].questions.len(), 2);
     }
 
     #[test]

@@ -171,14 +171,65 @@ pub struct ReviewRow {
     pub row: u32,
     pub question: String,
     pub circle: String,
-    /// `auto`, `review`, `none`, `kept`, or a reviewer's `approved` / `rejected`.
-    pub status: String,
+    pub status: Decision,
     pub bank_id: Option<String>,
     pub answer: String,
     pub short: Option<String>,
     /// What qfill suggested, to tell an edit from the suggestion.
     pub suggested: String,
     pub withheld: bool,
+}
+
+/// A Status cell of the review workbook: what qfill said, or what a
+/// reviewer decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Auto,
+    Review,
+    None,
+    Kept,
+    Approved,
+    Rejected,
+}
+
+impl Decision {
+    pub const ALL: [Decision; 6] = [
+        Decision::Auto,
+        Decision::Review,
+        Decision::None,
+        Decision::Kept,
+        Decision::Approved,
+        Decision::Rejected,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Auto => "auto",
+            Decision::Review => "review",
+            Decision::None => "none",
+            Decision::Kept => "kept",
+            Decision::Approved => "approved",
+            Decision::Rejected => "rejected",
+        }
+    }
+
+    /// The answer goes to the buyer: a reviewer approved it, or qfill was
+    /// confident and nobody objected.
+    pub fn accepted(self) -> bool {
+        matches!(self, Decision::Approved | Decision::Auto)
+    }
+
+    /// Nobody has decided yet.
+    pub fn open(self) -> bool {
+        matches!(self, Decision::Review | Decision::None)
+    }
+
+    fn parse(text: &str) -> Option<Decision> {
+        let t = text.trim();
+        Decision::ALL
+            .into_iter()
+            .find(|d| d.as_str().eq_ignore_ascii_case(t))
+    }
 }
 
 impl ReviewRow {
@@ -229,9 +280,15 @@ pub fn read_back(bytes: &[u8]) -> Result<ReviewFile> {
         v => v.text(),
     };
     let mut rows = Vec::new();
+    let mut unknown = Vec::new();
     for r in 1..review.height() {
         let row_text = raw(r, row_c);
         let Ok(row) = row_text.parse::<u32>() else {
+            continue;
+        };
+        let status_text = raw(r, status_c);
+        let Some(status) = Decision::parse(&status_text) else {
+            unknown.push(format!("Review row {}: `{status_text}`", r + 1));
             continue;
         };
         let opt = |c: u32| Some(raw(r, c)).filter(|s| !s.is_empty());
@@ -240,13 +297,23 @@ pub fn read_back(bytes: &[u8]) -> Result<ReviewFile> {
             row,
             question: raw(r, q_c),
             circle: raw(r, circle_c),
-            status: raw(r, status_c).to_lowercase(),
+            status,
             bank_id: opt(bank_c),
             answer: raw(r, answer_c),
             short: short_c.and_then(opt),
             suggested: raw(r, suggested_c),
             withheld: raw(r, withheld_c) == "yes",
         });
+    }
+    // A typo must not quietly turn an approval into nothing.
+    if !unknown.is_empty() {
+        let valid: Vec<&str> = Decision::ALL.iter().map(|d| d.as_str()).collect();
+        anyhow::bail!(
+            "{} Status cell(s) hold no known status ({}): {}",
+            unknown.len(),
+            valid.join(", "),
+            unknown.join(", ")
+        );
     }
     let summary = sheet("Summary")?;
     let value = |key: &str| {

@@ -52,3 +52,50 @@ pub fn fill_json(
         .success();
     read_json(&json)
 }
+
+/// Rewrites a review workbook as a person (or an attacker) would leave it:
+/// `edit(sheet, row, column)` gives a Review cell's new value by the
+/// questionnaire's sheet and row; `summary(key)` a Summary value.
+pub fn rewrite_review(
+    path: &Path,
+    edit: impl Fn(&str, u32, &str) -> Option<String>,
+    summary: impl Fn(&str) -> Option<String>,
+) {
+    use calamine::{Data, Reader, open_workbook_auto};
+    let mut wb = open_workbook_auto(path).unwrap();
+    let mut out = rust_xlsxwriter::Workbook::new();
+    for name in ["Review", "Summary"] {
+        let range = wb.worksheet_range(name).unwrap();
+        let headers: Vec<String> = range
+            .rows()
+            .next()
+            .unwrap()
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        let ws = out.add_worksheet().set_name(name).unwrap();
+        for (r, row) in range.rows().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let header = headers.get(c).map(String::as_str).unwrap_or("");
+                let new = match name {
+                    "Review" if r > 0 => edit(
+                        &row[0].to_string(),
+                        row[1].to_string().parse().unwrap_or(0),
+                        header,
+                    ),
+                    "Summary" if c == 1 => summary(&row[0].to_string()),
+                    _ => None,
+                };
+                let value = match new {
+                    Some(v) => v,
+                    None => match cell {
+                        Data::Empty => continue,
+                        other => other.to_string(),
+                    },
+                };
+                ws.write_string(r as u32, c as u16, value).unwrap();
+            }
+        }
+    }
+    out.save(path).unwrap();
+}
