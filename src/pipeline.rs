@@ -9,7 +9,7 @@ use crate::mappings::Mappings;
 use crate::matching::followup::{self, FollowUp, Leans};
 use crate::matching::{Candidate, MatchResult, Matcher, Query, Signals};
 use crate::model::{Audience, Circle, ControlId, Status};
-use crate::write::cells::pick_allowed;
+use crate::write::cells::{Fit, fit, pick_allowed};
 use anyhow::Result;
 
 /// The bank, its mappings and the matcher over it: what answers questions,
@@ -156,6 +156,9 @@ fn hold_follow_up(outcomes: &mut [Outcome], i: usize, f: FollowUp, matcher: &Mat
     }
 }
 
+/// The start of the why line for an answer the row has no cell for.
+pub const NO_ROOM: &str = "no column on this sheet takes the full answer";
+
 /// Answers one question, given as a query (its text and vector).
 pub fn answer_one(q: &Question, query: Query, loaded: &Loaded, opts: Options) -> Outcome {
     let Loaded {
@@ -204,6 +207,25 @@ pub fn answer_one(q: &Question, query: Query, loaded: &Loaded, opts: Options) ->
             "`{short}` is not one of the dropdown's values ({})",
             allowed.join(", ")
         ));
+    }
+    // The status says what reaches the workbook: an answer with no cell, or
+    // cut down to its short form, is for a person to place.
+    if composed.answer.is_some() {
+        match fit(q, composed.short.as_deref()) {
+            Fit::Full => {}
+            Fit::ShortOnly(v) => {
+                status = status.min_with(Status::Review);
+                composed
+                    .why
+                    .push(format!("{NO_ROOM}: only `{v}` fits this row"));
+            }
+            Fit::Nowhere => {
+                status = status.min_with(Status::Review);
+                composed
+                    .why
+                    .push(format!("{NO_ROOM}: nothing is written on this row"));
+            }
+        }
     }
     if q.existing.is_some() && !opts.overwrite {
         status = Status::Kept;

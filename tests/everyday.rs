@@ -140,3 +140,153 @@ fn an_empty_bank_is_an_error_that_names_its_folder() {
             "answer-bank: the answer bank has no [[entry]] tables",
         ));
 }
+
+fn dropdown_sheet(path: &Path, rows: &[[&str; 5]]) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet().set_name("Product").unwrap();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write_string(r as u32, c as u16, *v).unwrap();
+            }
+        }
+    }
+    let yes_no = rust_xlsxwriter::DataValidation::new()
+        .allow_list_strings(&["Yes", "No"])
+        .unwrap();
+    ws.add_data_validation(1, 2, rows.len() as u32, 2, &yes_no)
+        .unwrap();
+    wb.save(path).unwrap();
+}
+
+#[test]
+fn an_answer_with_no_column_for_its_text_is_not_auto() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("product.xlsx");
+    dropdown_sheet(
+        &input,
+        &[
+            ["ID", "Question", "Answer", "", "Guidance"],
+            [
+                "P-1",
+                "Do you require MFA for all remote access?",
+                "",
+                "",
+                "Say how.",
+            ],
+            ["P-2", "Is data encrypted at rest?", "", "", ""],
+        ],
+    );
+    let json = dir.path().join("q.json");
+    qfill()
+        .arg("fill")
+        .arg(&input)
+        .arg("--json")
+        .arg(&json)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "have no column for their full text and are left for review: Product:2",
+        ));
+    let report = read_json(&json);
+    for q in report["questions"].as_array().unwrap() {
+        assert_ne!(q["status"], "auto", "{q}");
+        let why = q["why"].to_string();
+        assert!(
+            why.contains("no column on this sheet takes the full answer"),
+            "{why}"
+        );
+    }
+}
+
+#[test]
+fn a_repeated_section_header_names_the_comments_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("product.xlsx");
+    dropdown_sheet(
+        &input,
+        &[
+            ["ID", "Question", "Answer", "", "Guidance"],
+            [
+                "P-1",
+                "Do you require MFA for all remote access?",
+                "",
+                "",
+                "Say how.",
+            ],
+            ["P-2", "Is data encrypted at rest?", "", "", ""],
+            ["", "", "Answer", "Additional Information", "Guidance"],
+            ["P-3", "Do you back up customer data daily?", "", "", ""],
+        ],
+    );
+    let json = dir.path().join("q.json");
+    qfill()
+        .arg("fill")
+        .arg(&input)
+        .arg("--json")
+        .arg(&json)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("comments in D"));
+    let report = read_json(&json);
+    let questions = report["questions"].as_array().unwrap();
+    assert_eq!(questions.len(), 3);
+    for q in questions {
+        assert!(!q["why"].to_string().contains("no column"), "{q}");
+    }
+}
+
+#[test]
+fn a_control_matrix_beside_the_questionnaire_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("caiq.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let q = wb.add_worksheet().set_name("Questions").unwrap();
+    q.write_row(0, 0, ["ID", "Question", "Answer"]).unwrap();
+    q.write_row(1, 0, ["Q-1", "Do you require MFA for all remote access?"])
+        .unwrap();
+    q.write_row(2, 0, ["Q-2", "Is customer data encrypted at rest?"])
+        .unwrap();
+    let m = wb.add_worksheet().set_name("CCM").unwrap();
+    m.write_row(
+        0,
+        0,
+        ["Control ID", "Control Specification", "Compliance Mapping"],
+    )
+    .unwrap();
+    for i in 1..=8u32 {
+        m.write_row(
+            i,
+            0,
+            [
+                format!("CO-0{i}"),
+                format!("Audit plans and activities number {i} shall be agreed upon with customers before an audit."),
+                format!("COBIT 4.1 ME 2.{i}"),
+            ],
+        )
+        .unwrap();
+    }
+    wb.save(&input).unwrap();
+    let json = dir.path().join("q.json");
+    qfill()
+        .arg("fill")
+        .arg(&input)
+        .args(["--overwrite", "--json"])
+        .arg(&json)
+        .assert()
+        .success();
+    let report = read_json(&json);
+    let sheets: Vec<&str> = report["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["sheet"].as_str().unwrap())
+        .collect();
+    assert_eq!(sheets, ["Questions", "Questions"]);
+    let mut filled = calamine::open_workbook_auto(dir.path().join("caiq.filled.xlsx")).unwrap();
+    let range = calamine::Reader::worksheet_range(&mut filled, "CCM").unwrap();
+    assert_eq!(
+        range.get_value((1, 2)).map(|v| v.to_string()).as_deref(),
+        Some("COBIT 4.1 ME 2.1")
+    );
+}

@@ -273,8 +273,30 @@ fn summary(input: &Path, outcomes: &[Outcome], outputs: &[PathBuf]) -> String {
         .map(|c| format!("{} {c}", outcomes.iter().filter(|o| o.circle == *c).count()))
         .collect();
     let paths: Vec<String> = outputs.iter().map(|p| p.display().to_string()).collect();
+    let no_room: Vec<String> = outcomes
+        .iter()
+        .filter(|o| {
+            o.why
+                .iter()
+                .any(|w| w.starts_with(crate::pipeline::NO_ROOM))
+        })
+        .map(|o| format!("{}:{}", o.question.sheet, o.question.row1()))
+        .collect();
+    let no_room = match no_room.len() {
+        0 => String::new(),
+        n => format!(
+            "\n  {n} answers have no column for their full text and are left for review: {}{}",
+            no_room
+                .iter()
+                .take(10)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", "),
+            if n > 10 { ", …" } else { "" }
+        ),
+    };
     format!(
-        "{}: {} questions: {} ({}) -> {}",
+        "{}: {} questions: {} ({}) -> {}{no_room}",
         input.display(),
         outcomes.len(),
         by_status.join(", "),

@@ -323,7 +323,38 @@ fn detect_sheet(index: usize, sheet: &Sheet, ov: &Overrides) -> Option<SheetLayo
     };
     let start = data_start(sheet, header);
     layout.questions = question_rows(sheet, &layout, start, ov.question_col.is_some());
+    let named = !ov.sheets.is_empty() || ov.answer_col.is_some();
+    if !named && is_catalogue(&layout.questions) {
+        return None;
+    }
     Some(layout)
+}
+
+static ANSWER_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    crate::text::static_regex(
+        r"(?i)^(yes|no|n/?a|not applicable|partial(ly)?|x|y|n|true|false|implemented|planned|in progress|sí|si|oui|non)\b",
+    )
+});
+
+/// A control catalogue or mapping table (CSA CCM beside a CAIQ), not a
+/// questionnaire: its rows are statements, and the column taken for answers
+/// is already full of something that is not an answer, such as COBIT
+/// references. Writing there would destroy the buyer's content.
+fn is_catalogue(questions: &[Question]) -> bool {
+    if questions.len() < 3 {
+        return false;
+    }
+    let n = questions.len();
+    let asking = questions.iter().filter(|q| asks(&q.text)).count();
+    let filled: Vec<&str> = questions
+        .iter()
+        .filter_map(|q| q.existing.as_deref())
+        .collect();
+    let answer_like = filled
+        .iter()
+        .filter(|v| ANSWER_WORD.is_match(v.trim()))
+        .count();
+    asking * 5 < n && filled.len() * 2 >= n && answer_like * 2 < filled.len()
 }
 
 /// Rows just under the header that are part of it: a row of Yes / No / N/A
@@ -383,8 +414,40 @@ fn sample_rows(sheet: &Sheet, from: u32) -> Vec<u32> {
     (from..sheet.height()).take(400).collect()
 }
 
+/// Labels of the section headers repeated further down (HECVAT) with the
+/// same answer columns: a later one may name a column the first leaves blank
+/// ("Additional Information").
+fn repeated_header_roles(sheet: &Sheet, h: u32, roles: &[(u32, Role, u8)]) -> Vec<(u32, Role, u8)> {
+    let answers = |rs: &[(u32, Role, u8)]| -> Vec<u32> {
+        rs.iter()
+            .filter(|(_, r, _)| *r == Role::Answer)
+            .map(|(c, _, _)| *c)
+            .collect()
+    };
+    let wanted = answers(roles);
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    let labelled: HashSet<u32> = roles.iter().map(|(c, _, _)| *c).collect();
+    let mut extra: Vec<(u32, Role, u8)> = Vec::new();
+    for r in (h + 1..sheet.height()).take(2000) {
+        let row = row_roles(sheet, r);
+        if answers(&row) != wanted || header_score(sheet, r) == 0 {
+            continue;
+        }
+        for (c, role, s) in row {
+            if !labelled.contains(&c) && !extra.iter().any(|(x, _, _)| *x == c) {
+                extra.push((c, role, s));
+            }
+        }
+    }
+    extra
+}
+
 fn layout_from_header(index: usize, sheet: &Sheet, h: u32, ov: &Overrides) -> Option<SheetLayout> {
-    let roles = header_roles(sheet, h);
+    let mut roles = header_roles(sheet, h);
+    let repeated = repeated_header_roles(sheet, h, &roles);
+    roles.extend(repeated);
     let rows = sample_rows(sheet, data_start(sheet, Some(h)));
     let question_col = match ov.question_col {
         Some(c) => c,
@@ -813,6 +876,45 @@ mod tests {
             &["Do you have any questions? Contact your buyer."],
         ]);
         assert!(detect(&book(vec![cover]), &Overrides::default()).is_empty());
+    }
+
+    #[test]
+    fn a_control_catalogue_with_a_full_mapping_column_is_not_a_questionnaire() {
+        let rows: Vec<[String; 3]> = (1..=6)
+            .map(|i| {
+                [
+                    format!("CO-0{i}"),
+                    format!("Audit plans and activities number {i} shall be agreed upon with customers before any audit begins."),
+                    format!("COBIT 4.1 ME 2.{i}, PO 9.{i}"),
+                ]
+            })
+            .collect();
+        let mut table: Vec<Vec<&str>> = vec![vec![
+            "Control ID",
+            "Control Specification",
+            "Compliance Mapping",
+        ]];
+        table.extend(rows.iter().map(|r| r.iter().map(String::as_str).collect()));
+        let as_slices: Vec<&[&str]> = table.iter().map(Vec::as_slice).collect();
+        let catalogue = sheet(&as_slices);
+        assert!(detect(&book(vec![catalogue.clone()]), &Overrides::default()).is_empty());
+        // Named with --sheet, it is read as asked.
+        let named = Overrides {
+            sheets: vec!["S".into()],
+            ..Overrides::default()
+        };
+        assert_eq!(detect(&book(vec![catalogue]), &named)[0].questions.len(), 6);
+        // A completed questionnaire of statements is still one.
+        let mut done: Vec<Vec<&str>> = vec![vec!["Control ID", "Requirement", "Compliance"]];
+        done.extend(
+            rows.iter()
+                .map(|r| vec![r[0].as_str(), r[1].as_str(), "Yes"]),
+        );
+        let as_slices: Vec<&[&str]> = done.iter().map(Vec::as_slice).collect();
+        assert_eq!(
+            detect(&book(vec![sheet(&as_slices)]), &Overrides::default()).len(),
+            1
+        );
     }
 
     #[test]

@@ -51,6 +51,37 @@ pub fn pick_allowed(short: &str, allowed: &[String]) -> Option<String> {
     allowed.iter().find(|a| polarity(a) == Some(p)).cloned()
 }
 
+/// How much of an answer a question's row can take.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fit {
+    /// The full answer has a cell.
+    Full,
+    /// Only the short answer (a dropdown value or a mark) fits.
+    ShortOnly(String),
+    /// No cell takes this answer.
+    Nowhere,
+}
+
+/// Where the answer to `q` can go, given its short form.
+pub fn fit(q: &crate::ingest::Question, short: Option<&str>) -> Fit {
+    if q.comment_col.is_some() {
+        return Fit::Full;
+    }
+    let short_fit = |v: Option<String>| v.map_or(Fit::Nowhere, Fit::ShortOnly);
+    match &q.answer {
+        AnswerTarget::Cell(_) => match &q.allowed {
+            Some(allowed) => short_fit(short.and_then(|s| pick_allowed(s, allowed))),
+            None => Fit::Full,
+        },
+        AnswerTarget::Marks { na, .. } => short_fit(match short.and_then(polarity) {
+            Some(Polarity::NotApplicable) if na.is_none() => None,
+            Some(_) => short.map(str::to_string),
+            None => None,
+        }),
+        AnswerTarget::None => Fit::Nowhere,
+    }
+}
+
 /// The cells an outcome writes; empty when nothing is written.
 pub fn placements(o: &Outcome, include_review: bool) -> Vec<Placement> {
     if !o.writes_answer(include_review) {
