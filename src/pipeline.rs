@@ -277,8 +277,8 @@ fn answers_before_boundaries(
     };
     let answer = m.candidates.remove(i);
     m.why.push(format!(
-        "{} is about what the certification covers; the question does not ask about the certification: {} goes first",
-        bank.entries[m.candidates[0].entry].id, bank.entries[answer.entry].id
+        "{} is about what the certification covers; the question does not ask about the certification: {} goes first (match {:.2})",
+        bank.entries[m.candidates[0].entry].id, bank.entries[answer.entry].id, answer.confidence
     ));
     m.status = matcher
         .status_for(answer.confidence)

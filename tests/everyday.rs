@@ -290,3 +290,60 @@ fn a_control_matrix_beside_the_questionnaire_is_left_alone() {
         Some("COBIT 4.1 ME 2.1")
     );
 }
+
+#[test]
+fn search_and_fill_answer_a_question_the_same_way() {
+    let questions = [
+        "Are you GDPR compliant?",
+        "Do you enforce 2FA for employees?",
+        "Is customer data encrypted at rest?",
+        "Who is your data protection officer?",
+        "Does your ISO 27001 certificate cover your mobile app?",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("Question,Answer\n");
+    for q in questions {
+        text.push_str(&format!("\"{q}\",\n"));
+    }
+    let input = csv(dir.path(), "q.csv", &text);
+    let json = dir.path().join("q.json");
+    qfill()
+        .arg("fill")
+        .arg(&input)
+        .arg("--json")
+        .arg(&json)
+        .assert()
+        .success();
+    let filled = read_json(&json);
+    for (i, q) in questions.iter().enumerate() {
+        let out = qfill()
+            .args(["search", q, "--json", "--top", "6"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let s: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let f = &filled["questions"][i];
+        assert_eq!(s["circle"], f["circle"], "{q}");
+        let matches = s["matches"].as_array().unwrap();
+        let chosen: Vec<&serde_json::Value> =
+            matches.iter().filter(|m| m["chosen"] == true).collect();
+        match f["bank_id"].as_str() {
+            Some(id) => {
+                assert_eq!(chosen.len(), 1, "{q}: {s}");
+                assert_eq!(chosen[0]["bank_id"], id, "{q}");
+                assert_eq!(chosen[0]["status"], f["status"], "{q}");
+            }
+            None => assert!(chosen.is_empty(), "{q}: {s}"),
+        }
+        let confidences: Vec<f64> = matches
+            .iter()
+            .map(|m| m["confidence"].as_f64().unwrap())
+            .collect();
+        assert!(
+            confidences.windows(2).all(|w| w[0] >= w[1]),
+            "{q}: {confidences:?}"
+        );
+    }
+}

@@ -1,11 +1,12 @@
 //! `qfill search "TEXT"`: the best matches for one question, explained.
 
 use super::{Loaded, load};
-use crate::classify::classify;
 use crate::cli::SearchArgs;
-use crate::compose::{compose, out_of_scope_item};
+use crate::compose::compose;
+use crate::ingest::Question;
 use crate::matching::Signals;
-use crate::model::Audience;
+use crate::model::{Audience, Status};
+use crate::pipeline::{Options, answer_one};
 use anyhow::Result;
 use serde::Serialize;
 
@@ -19,6 +20,8 @@ struct Hit<'a> {
     answer: &'a str,
     owner: Option<&'a str>,
     reviewed: Option<String>,
+    /// The entry `fill` would write for this question.
+    chosen: bool,
 }
 
 #[derive(Serialize)]
@@ -30,21 +33,25 @@ struct Report<'a> {
 }
 
 pub fn run(args: &SearchArgs) -> Result<()> {
+    let loaded = load(&args.bank)?;
     let Loaded {
         bank,
         mappings,
         matcher,
-    } = load(&args.bank)?;
+    } = &loaded;
     let encoded = matcher.encode_questions(&[&args.text], Signals::Both)?;
-    let scored = matcher.rank(encoded.query(0, &args.text), args.top.max(1), Signals::Both);
-    let best = scored
-        .first()
-        .map(|c| (&bank.entries[c.entry], c.confidence));
-    let class = classify(&args.text, &mappings.rules, best);
-    let mut why = class.why.clone();
-    if let Some(item) = out_of_scope_item(&args.text, &mappings) {
-        why.push(format!("names out-of-scope item `{}`", item.id));
-    }
+    // The circle, status and why are the ones `fill` gives this question.
+    let question = Question::standalone(&args.text);
+    let options = Options {
+        audience: Audience::Public,
+        overwrite: false,
+        signals: Signals::Both,
+    };
+    let outcome = answer_one(&question, encoded.query(0, &args.text), &loaded, options);
+    let mut scored = matcher.rank(encoded.query(0, &args.text), args.top.max(1), Signals::Both);
+    // Best first by confidence; the entry `fill` answers with is marked.
+    let lead = outcome.bank_id.as_deref();
+    scored.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
     let hits: Vec<Hit> = scored
         .iter()
         .map(|c| {
@@ -52,11 +59,13 @@ pub fn run(args: &SearchArgs) -> Result<()> {
             Hit {
                 bank_id: &e.id,
                 confidence: (c.confidence * 100.0).round() / 100.0,
-                // The status `fill` would give: the matcher's, capped by the
-                // boundary and confidentiality rules of composing.
-                status: {
-                    let status = matcher.status_for(c.confidence);
-                    compose(&args.text, Some(e), status, &mappings, Audience::Public)
+                status: if Some(e.id.as_str()) == lead {
+                    outcome.status
+                } else {
+                    // The status `fill` would give this entry: the matcher's,
+                    // capped by the boundary and confidentiality rules.
+                    let status = matcher.status_for(c.confidence).min_with(Status::Review);
+                    compose(&args.text, Some(e), status, mappings, Audience::Public)
                         .status
                         .unwrap_or(status)
                 },
@@ -65,12 +74,14 @@ pub fn run(args: &SearchArgs) -> Result<()> {
                 answer: &e.answer,
                 owner: e.owner.as_deref(),
                 reviewed: e.reviewed.map(|d| d.to_string()),
+                chosen: Some(e.id.as_str()) == lead,
             }
         })
         .collect();
+    let why = outcome.why.clone();
     let report = Report {
         question: &args.text,
-        circle: class.circle,
+        circle: outcome.circle,
         why,
         matches: hits,
     };
@@ -90,12 +101,17 @@ pub fn run(args: &SearchArgs) -> Result<()> {
     for (i, h) in report.matches.iter().enumerate() {
         println!();
         println!(
-            "{}. {}  {:.2} {}  [{}]",
+            "{}. {}  {:.2} {}  [{}]{}",
             i + 1,
             h.bank_id,
             h.confidence,
             h.status,
-            h.circle
+            h.circle,
+            if h.chosen {
+                "  <- fill answers with this"
+            } else {
+                ""
+            }
         );
         println!("   Q: {}", h.question);
         let short: String = h.answer.chars().take(160).collect();

@@ -66,6 +66,22 @@ pub struct Question {
 }
 
 impl Question {
+    /// A question asked on its own (`qfill search`), with a free-text answer cell.
+    pub fn standalone(text: &str) -> Question {
+        Question {
+            sheet: String::new(),
+            sheet_index: 0,
+            row: 0,
+            id: None,
+            text: text.to_string(),
+            existing: None,
+            answer: AnswerTarget::Cell(1),
+            comment_col: None,
+            allowed: None,
+            max_len: None,
+        }
+    }
+
     /// 1-based row, as people and the spec count.
     pub fn row1(&self) -> u32 {
         self.row + 1
