@@ -17,6 +17,9 @@ Examples:
 #[derive(Parser, Debug)]
 #[command(name = "qfill", version, about = ABOUT, propagate_version = true)]
 pub struct Cli {
+    /// Say nothing on stderr but errors and failed files: no detected layout, summary, notes or progress bars
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -51,6 +54,21 @@ pub enum Command {
     /// Turn reviewers' edits and new answers into proposals for the bank
     #[command(after_help = "Example:\n  qfill learn out/vendor-q.review.xlsx")]
     Learn(LearnArgs),
+    /// Print a shell completion script
+    #[command(
+        after_help = "Examples:\n  qfill completions bash > ~/.local/share/bash-completion/completions/qfill\n  qfill completions zsh > ~/.zfunc/_qfill\n  qfill completions fish > ~/.config/fish/completions/qfill.fish"
+    )]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff)
+    #[command(after_help = "Example:\n  qfill man > qfill.1 && man ./qfill.1")]
+    Man,
+}
+
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Args, Debug)]
@@ -292,10 +310,10 @@ pub struct BankArgs {
     #[arg(long, value_name = "DIR")]
     pub mappings: Option<PathBuf>,
     /// Confidence at or above which answers are written (default from mappings/matching.toml)
-    #[arg(long, value_name = "0..1")]
+    #[arg(long, value_name = "0..1", value_parser = unit_interval)]
     pub auto_threshold: Option<f64>,
     /// Confidence at or above which answers are suggested for review
-    #[arg(long, value_name = "0..1")]
+    #[arg(long, value_name = "0..1", value_parser = unit_interval)]
     pub review_threshold: Option<f64>,
     /// Encode the bank afresh instead of reading or writing the cache of its vectors
     #[arg(long)]
@@ -370,7 +388,7 @@ pub struct FillArgs {
     /// Output folder (default: next to the input)
     #[arg(short, long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
-    /// Also write the per-question results as JSON to PATH
+    /// Also write the per-question results as JSON to PATH (`-`: standard output)
     #[arg(long, value_name = "PATH")]
     pub json: Option<PathBuf>,
     #[command(flatten)]
@@ -447,3 +465,30 @@ mod tests {
         Cli::command().debug_assert();
     }
 }
+
+/// A confidence threshold: a number from 0 to 1. Out of range is bad usage (exit 2).
+fn unit_interval(text: &str) -> Result<f64, String> {
+    let x: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number"))?;
+    if (0.0..=1.0).contains(&x) {
+        Ok(x)
+    } else {
+        Err(format!("{x} is outside 0..1"))
+    }
+}
+
+/// A mistake in how qfill was called, found after parsing (thresholds that
+/// contradict each other, a sheet that does not exist): exit status 2, as
+/// for the errors clap finds.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}

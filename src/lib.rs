@@ -15,6 +15,7 @@ pub mod ingest;
 pub mod lint;
 pub mod mappings;
 pub mod matching;
+pub mod messages;
 pub mod model;
 pub mod pipeline;
 pub mod source;

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    qfill::messages::set_quiet(cli.quiet);
     let result = match &cli.command {
         cli::Command::Fill(a) => commands::fill::run(a).map(|()| true),
         cli::Command::Init(a) => commands::init::run(a).map(|()| true),
@@ -19,6 +20,8 @@ fn main() -> ExitCode {
         cli::Command::Bank(c) => commands::bank::run(c),
         cli::Command::Apply(a) => commands::apply::run(a).map(|()| true),
         cli::Command::Learn(a) => commands::learn::run(a).map(|()| true),
+        cli::Command::Completions(a) => commands::completions::completions(a).map(|()| true),
+        cli::Command::Man => commands::completions::man().map(|()| true),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -27,7 +30,8 @@ fn main() -> ExitCode {
             // One line: the cause chain joined, most specific last.
             let msg: Vec<String> = e.chain().map(ToString::to_string).collect();
             eprintln!("error: {}", msg.join(": "));
-            ExitCode::from(1)
+            let usage = e.chain().any(|c| c.is::<cli::UsageError>());
+            ExitCode::from(if usage { 2 } else { 1 })
         }
     }
 }

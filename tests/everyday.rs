@@ -347,3 +347,167 @@ fn search_and_fill_answer_a_question_the_same_way() {
         );
     }
 }
+
+#[test]
+fn messages_say_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("q.pdf");
+    std::fs::write(&pdf, b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n").unwrap();
+    qfill()
+        .arg("fill")
+        .arg(&pdf)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not a spreadsheet: this is a PDF"));
+    let renamed = csv(
+        dir.path(),
+        "notes.xlsx",
+        "Just some notes about the vendor.\n",
+    );
+    qfill()
+        .arg("fill")
+        .arg(&renamed)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not a spreadsheet"));
+    qfill()
+        .args([
+            "fill",
+            &common::fixture("vendor-assessment.xlsx"),
+            "--sheet",
+            "Securty",
+        ])
+        .arg("-o")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("no sheet is named `Securty`")
+                .and(predicate::str::contains("Security")),
+        );
+    let not_a_folder = csv(dir.path(), "taken", "x");
+    let q = csv(
+        dir.path(),
+        "q.csv",
+        "Question,Answer\nDo you require MFA?,\n",
+    );
+    qfill()
+        .arg("fill")
+        .arg(&q)
+        .arg("-o")
+        .arg(&not_a_folder)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("is not a folder"));
+    for bad in [
+        &["--auto-threshold", "1.5"][..],
+        &["--auto-threshold", "0.5", "--review-threshold", "0.8"],
+    ] {
+        qfill()
+            .arg("fill")
+            .arg(&q)
+            .args(bad)
+            .arg("--force")
+            .assert()
+            .code(2);
+    }
+}
+
+#[test]
+fn json_to_standard_output_and_outputs_never_collide() {
+    let dir = tempfile::tempdir().unwrap();
+    let q = csv(
+        dir.path(),
+        "q.csv",
+        "Question,Answer\nDo you require MFA?,\n",
+    );
+    let out = qfill()
+        .current_dir(dir.path())
+        .args(["fill", "q.csv", "--json", "-"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let j: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(j["questions"].as_array().unwrap().len(), 1);
+    assert!(!dir.path().join("-").exists());
+    // --json naming the filled workbook would replace the buyer's answers with JSON.
+    let filled = dir.path().join("q.filled.csv");
+    let before = std::fs::read(&filled).unwrap();
+    qfill()
+        .arg("fill")
+        .arg(&q)
+        .arg("--json")
+        .arg(&filled)
+        .arg("--force")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("two outputs"));
+    assert_eq!(std::fs::read(&filled).unwrap(), before);
+}
+
+#[cfg(unix)]
+#[test]
+fn outputs_follow_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    csv(
+        dir.path(),
+        "q.csv",
+        "Question,Answer\nDo you require MFA?,\n",
+    );
+    // Run under a known umask through the shell.
+    let bin = assert_cmd::cargo::cargo_bin("qfill");
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("umask 022 && '{}' fill q.csv -q", bin.display()))
+        .current_dir(dir.path())
+        .env("XDG_CACHE_HOME", common::test_cache())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mode = std::fs::metadata(dir.path().join("q.filled.csv"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o644);
+}
+
+#[test]
+fn quiet_says_nothing_but_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    csv(
+        dir.path(),
+        "q.csv",
+        "Question,Answer\nDo you require MFA?,\n",
+    );
+    qfill()
+        .current_dir(dir.path())
+        .args(["fill", "q.csv", "--quiet"])
+        .assert()
+        .success()
+        .stderr(predicate::str::is_empty());
+    qfill()
+        .current_dir(dir.path())
+        .args(["-q", "fill", "missing.csv"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("missing.csv"));
+}
+
+#[test]
+fn completions_and_man_page() {
+    for shell in ["bash", "zsh", "fish"] {
+        qfill()
+            .args(["completions", shell])
+            .assert()
+            .success()
+            .stdout(
+                predicate::str::contains("fill").and(predicate::str::contains("auto-threshold")),
+            );
+    }
+    qfill().arg("man").assert().success().stdout(
+        predicate::str::contains(".TH qfill 1").and(predicate::str::contains("completions")),
+    );
+}

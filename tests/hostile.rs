@@ -65,13 +65,13 @@ fn text_and_image_renamed_xlsx() {
         b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01",
     );
     refused(dir.path(), &png, &[], "logo.xlsx: not a spreadsheet");
-    // Plain text is read as csv; prose without questions is then "no questions found".
+    // Plain text under a spreadsheet's name, with no table of questions in it.
     let txt = write(
         dir.path(),
         "notes.xlsx",
         b"Meeting notes\nRemember the milk\n",
     );
-    refused(dir.path(), &txt, &[], "notes.xlsx: no questions found");
+    refused(dir.path(), &txt, &[], "notes.xlsx: not a spreadsheet");
 }
 
 #[test]

@@ -188,7 +188,7 @@ fn report(rows: &[ReviewRow], outcomes: &[Outcome], path: &Path) {
         .filter(|r| r.status.accepted() && r.edited())
         .count();
     let open: Vec<&ReviewRow> = rows.iter().filter(|r| r.status.open()).collect();
-    eprintln!(
+    crate::say!(
         "{}: {written} answers written ({} approved, {} auto, {edited} edited by reviewers), {} rejected, {} kept, {} still open",
         path.display(),
         count(Decision::Approved),
@@ -199,7 +199,7 @@ fn report(rows: &[ReviewRow], outcomes: &[Outcome], path: &Path) {
     );
     for o in outcomes.iter().filter(|o| o.withheld) {
         let reason = o.why.last().map(String::as_str).unwrap_or_default();
-        eprintln!(
+        crate::say!(
             "  withheld {}:{} {reason}",
             o.question.sheet,
             o.question.row1()
@@ -207,9 +207,9 @@ fn report(rows: &[ReviewRow], outcomes: &[Outcome], path: &Path) {
     }
     for r in open.iter().take(20) {
         let q: String = r.question.chars().take(90).collect();
-        eprintln!("  open {}:{} ({}) {q}", r.sheet, r.row, r.status.as_str());
+        crate::say!("  open {}:{} ({}) {q}", r.sheet, r.row, r.status.as_str());
     }
     if open.len() > 20 {
-        eprintln!("  … and {} more", open.len() - 20);
+        crate::say!("  … and {} more", open.len() - 20);
     }
 }

@@ -114,11 +114,11 @@ fn run_harvest(args: &HarvestArgs) -> Result<()> {
     let out = write_proposals(&proposals, &args.input, args.out.as_deref(), args.force)?;
     let count = |f: fn(&Change) -> bool| proposals.iter().filter(|p| f(&p.change)).count();
     if own.is_none() {
-        eprintln!(
+        crate::say!(
             "note: no approved bank to compare with (--bank DIR or ./answer-bank): every answer is proposed as a new entry"
         );
     }
-    eprintln!(
+    crate::say!(
         "{}: {} answered questions -> {} new entries, {} new variants of existing entries, {} answered otherwise than the bank -> {}",
         args.input.display(),
         proposals.len(),
@@ -149,7 +149,7 @@ fn run_export(args: &ExportArgs) -> Result<()> {
         bytes: export_xlsx(&bank)?,
     };
     write_all(std::slice::from_ref(&output), Path::new(""), args.force)?;
-    eprintln!(
+    crate::say!(
         "wrote {} entries to {}",
         bank.entries.len(),
         args.out.display()
@@ -182,7 +182,7 @@ fn run_import(args: &ImportArgs) -> Result<()> {
         })
         .collect();
     write_all(&outputs, &args.input, args.force)?;
-    eprintln!("wrote {} files to {}", outputs.len(), args.out.display());
+    crate::say!("wrote {} files to {}", outputs.len(), args.out.display());
     Ok(())
 }
 

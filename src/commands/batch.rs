@@ -13,7 +13,6 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -108,7 +107,7 @@ pub fn run(args: &BatchArgs) -> Result<bool> {
     }
     let backlog = backlog(rows);
     write_reports(&backlog, &out_dir)?;
-    eprintln!(
+    crate::say!(
         "{} files: {} filled, {} skipped, {} failed; {} questions, {:.0}% answered automatically; report in {}",
         backlog.files.len(),
         backlog
@@ -333,7 +332,7 @@ fn row_from(file: String, result: &str, counts: &[(Circle, Status, String)]) -> 
 }
 
 fn progress(files: usize) -> Option<ProgressBar> {
-    if !std::io::stderr().is_terminal() {
+    if !crate::messages::progress_allowed() {
         return None;
     }
     let bar = ProgressBar::new(files as u64);
@@ -358,7 +357,7 @@ fn report_progress(bar: &Option<ProgressBar>, row: &FileRow) {
         }
         None => match &row.error {
             Some(e) => eprintln!("failed   {}: {e}", row.file),
-            None => eprintln!(
+            None => crate::say!(
                 "{:<8} {}: {} questions, {:.0}% auto",
                 row.result,
                 row.file,
@@ -509,7 +508,7 @@ fn merge(dirs: &[PathBuf], out_dir: &Path) -> Result<bool> {
     }
     let backlog = backlog(files);
     write_reports(&backlog, out_dir)?;
-    eprintln!(
+    crate::say!(
         "merged {} reports: {} files, {} questions, {} failed -> {}",
         dirs.len(),
         backlog.files.len(),

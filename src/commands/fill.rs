@@ -48,9 +48,9 @@ pub fn run(args: &FillArgs) -> Result<()> {
     let loaded = loaded?;
     let filled = fill_read(&args.input, read?, args.out_dir.as_deref(), &loaded, &opts)?;
     for line in filled.layout.iter().chain(&filled.notes) {
-        eprintln!("{line}");
+        crate::say!("{line}");
     }
-    eprintln!(
+    crate::say!(
         "{}",
         summary(&args.input, &filled.outcomes, &filled.outputs)
     );
@@ -82,8 +82,29 @@ pub struct Questionnaire {
 /// Reads a questionnaire and finds its questions; finding none is an error.
 pub fn read(input: &Path, opts: &FillOptions) -> Result<Questionnaire> {
     let book = ingest::read(input, &opts.limits)?;
+    let names: Vec<&str> = book.sheets.iter().map(|s| s.name.as_str()).collect();
+    for wanted in &opts.overrides.sheets {
+        if !names.iter().any(|n| n.eq_ignore_ascii_case(wanted)) {
+            return Err(crate::cli::UsageError(format!(
+                "{}: no sheet is named `{wanted}` (--sheet); its sheets are: {}",
+                input.display(),
+                names.join(", ")
+            ))
+            .into());
+        }
+    }
     let layouts = ingest::detect(&book, &opts.overrides);
     let questions: Vec<_> = layouts.iter().flat_map(|l| l.questions.clone()).collect();
+    let text_ext = input
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| ["csv", "tsv", "txt"].contains(&e.to_ascii_lowercase().as_str()));
+    if questions.is_empty() && book.format == Format::Csv && !text_ext {
+        bail!(
+            "{}: not a spreadsheet: it holds plain text, and no table of questions was found in it; save the questionnaire as xlsx or csv",
+            input.display()
+        );
+    }
     if questions.is_empty() {
         let looked: Vec<&str> = book
             .sheets
@@ -154,13 +175,24 @@ pub fn fill_read(
             bytes: review?,
         },
     ];
-    if let Some(json) = &opts.json {
-        outputs.push(Output {
-            path: json.clone(),
-            bytes: write::json::render(&input_name, &book.sha256, &loaded.bank.version, &outcomes),
-        });
-    }
+    let json = opts.json.as_ref().map(|path| Output {
+        path: path.clone(),
+        bytes: write::json::render(&input_name, &book.sha256, &loaded.bank.version, &outcomes),
+    });
+    // `--json -` is standard output, written once the files are in place.
+    let (stdout, file) = match json {
+        Some(j) if j.path.as_os_str() == "-" => (Some(j.bytes), None),
+        other => (None, other),
+    };
+    outputs.extend(file);
     write::write_all(&outputs, input, opts.force)?;
+    if let Some(bytes) = stdout {
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
+        out.write_all(&bytes)
+            .and_then(|()| out.flush())
+            .context("cannot write the JSON to standard output")?;
+    }
     if matches!(book.format, Format::Xls | Format::Xlsb | Format::Ods) {
         notes.push(format!(
             "note: {} is {}; the filled copy is a new xlsx with its values, merged cells and sheet order, but not its formatting",

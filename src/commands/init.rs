@@ -23,7 +23,7 @@ pub fn run(args: &InitArgs) -> Result<()> {
             n += 1;
         }
     }
-    eprintln!(
+    crate::say!(
         "wrote {n} files to {}; edit them, then: qfill fill QUESTIONNAIRE --bank {} --mappings {}",
         args.dir.display(),
         bank_dir.display(),

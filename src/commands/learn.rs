@@ -67,7 +67,7 @@ pub fn run(args: &LearnArgs) -> Result<()> {
         }
     }
     if proposals.is_empty() {
-        eprintln!(
+        crate::say!(
             "{}: nothing to learn: no edited answers, new answers or approved new variants",
             args.review.display()
         );
@@ -75,7 +75,7 @@ pub fn run(args: &LearnArgs) -> Result<()> {
     }
     let out = write_proposals(&proposals, &args.review, args.out.as_deref(), args.force)?;
     let count = |f: fn(&Change) -> bool| proposals.iter().filter(|p| f(&p.change)).count();
-    eprintln!(
+    crate::say!(
         "{}: {} edited answers, {} new variants, {} new entries -> {}",
         args.review.display(),
         count(|c| matches!(c, Change::EditedAnswer { .. })),
@@ -90,7 +90,7 @@ pub fn run(args: &LearnArgs) -> Result<()> {
             Change::EditedAnswer { .. } => "edited answer",
             Change::Beside { .. } => "answered otherwise",
         };
-        eprintln!("  {what}: {}", p.id);
+        crate::say!("  {what}: {}", p.id);
     }
     Ok(())
 }

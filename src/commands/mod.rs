@@ -3,6 +3,7 @@
 pub mod apply;
 pub mod bank;
 pub mod batch;
+pub mod completions;
 pub mod eval;
 pub mod fill;
 pub mod init;
@@ -18,7 +19,6 @@ pub use crate::pipeline::Loaded;
 use crate::source::{DEFAULT_BANK, SourceFile, embedded_toml_files, toml_files_in};
 use anyhow::{Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 /// Where the answer bank comes from.
@@ -90,7 +90,7 @@ impl MappingsSource {
             MappingsSource::Builtin => Mappings::builtin_then(then),
             MappingsSource::Neutral => {
                 // Said once: the user may not know the example's scope is not theirs.
-                eprintln!(
+                crate::say!(
                     "note: no mappings for this bank (--mappings DIR or ./mappings): answers use neutral \
                      wording with no company scope or SoA; `qfill init DIR` writes mappings to make your own"
                 );
@@ -153,7 +153,7 @@ struct EncodingBar(std::sync::OnceLock<Option<ProgressBar>>);
 impl EncodingBar {
     fn show(&self, done: usize, total: usize) {
         let bar = self.0.get_or_init(|| {
-            std::io::stderr().is_terminal().then(|| {
+            crate::messages::progress_allowed().then(|| {
                 let bar = ProgressBar::new(total as u64);
                 bar.set_style(
                     ProgressStyle::with_template(
@@ -175,7 +175,11 @@ impl EncodingBar {
 
 fn check_thresholds(t: Thresholds) -> Result<()> {
     if !(0.0..=1.0).contains(&t.auto) || !(0.0..=1.0).contains(&t.review) || t.review > t.auto {
-        bail!("thresholds must satisfy 0 <= --review-threshold <= --auto-threshold <= 1");
+        return Err(crate::cli::UsageError(format!(
+            "thresholds must satisfy 0 <= --review-threshold ({}) <= --auto-threshold ({}) <= 1",
+            t.review, t.auto
+        ))
+        .into());
     }
     Ok(())
 }

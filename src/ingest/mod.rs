@@ -240,6 +240,19 @@ pub fn sniff(bytes: &[u8]) -> std::result::Result<Format, String> {
         }
         return Ok(Format::Xls);
     }
+    // Text formats that are not tables, told apart before the text check.
+    for (magic, what) in [
+        (&b"%PDF-"[..], "a PDF document"),
+        (b"{\\rtf", "an RTF document"),
+        (b"<!DOCTYPE html", "an HTML page"),
+        (b"<html", "an HTML page"),
+    ] {
+        if bytes.len() >= magic.len() && bytes[..magic.len()].eq_ignore_ascii_case(magic) {
+            return Err(format!(
+                "not a spreadsheet: this is {what}; save the questionnaire as xlsx or csv"
+            ));
+        }
+    }
     if text::looks_like_text(bytes) {
         return Ok(Format::Csv);
     }

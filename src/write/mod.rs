@@ -47,16 +47,31 @@ pub struct Output {
 }
 
 /// Writes every output, or none: checks all paths first, then writes each
-/// atomically, removing the ones already written if a later one fails.
+/// to a temporary file beside its target, and only when all are written
+/// renames them into place. A failure before that leaves every earlier
+/// output (from a previous run) as it was.
 pub fn write_all(outputs: &[Output], input: &Path, force: bool) -> Result<()> {
-    let input_abs = std::fs::canonicalize(input).ok();
-    for o in outputs {
-        let same = o.path == input
-            || input_abs.is_some()
-                && std::fs::canonicalize(&o.path).ok().as_ref() == input_abs.as_ref();
-        if same {
+    let input_key = same_file_key(input);
+    for (i, o) in outputs.iter().enumerate() {
+        if o.path == input || same_file_key(&o.path) == input_key {
             bail!(
                 "{}: an output would overwrite the input; choose another -o DIR",
+                o.path.display()
+            );
+        }
+        if let Some(other) = outputs[..i]
+            .iter()
+            .find(|p| same_file_key(&p.path) == same_file_key(&o.path))
+        {
+            bail!(
+                "{}: two outputs would be written to this one path ({} too); choose another --json PATH or -o DIR",
+                o.path.display(),
+                other.path.display()
+            );
+        }
+        if o.path.is_dir() {
+            bail!(
+                "{}: is a folder; outputs are files inside it",
                 o.path.display()
             );
         }
@@ -67,35 +82,63 @@ pub fn write_all(outputs: &[Output], input: &Path, force: bool) -> Result<()> {
             );
         }
     }
-    let mut written: Vec<&Path> = Vec::new();
-    for o in outputs {
-        if let Err(e) = write_atomic(&o.path, &o.bytes) {
-            for p in written {
-                let _ = std::fs::remove_file(p);
-            }
-            return Err(e);
-        }
-        written.push(&o.path);
+    let staged = outputs
+        .iter()
+        .map(|o| stage(&o.path, &o.bytes))
+        .collect::<Result<Vec<_>>>()?;
+    for (tmp, o) in staged.into_iter().zip(outputs) {
+        tmp.persist(&o.path).map_err(|e| {
+            anyhow::anyhow!("{}: cannot write the file: {}", o.path.display(), e.error)
+        })?;
     }
     Ok(())
 }
 
-/// Writes through a temporary file in the same folder, then renames it into place.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+/// A path as the file system sees it, to tell when two paths are one file:
+/// the canonical folder and the file name (the file itself may not exist yet).
+fn same_file_key(path: &Path) -> Option<PathBuf> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path.file_name()?;
+    let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let joined = dir.join(name);
+    Some(std::fs::canonicalize(&joined).unwrap_or(joined))
+}
+
+/// The bytes written to a temporary file in the target's folder, not yet in place.
+fn stage(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    if dir.exists() && !dir.is_dir() {
+        bail!(
+            "{}: exists and is not a folder; -o names the folder the outputs go into",
+            dir.display()
+        );
+    }
     std::fs::create_dir_all(&dir)
         .with_context(|| format!("{}: cannot create the output folder", dir.display()))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".qfill-")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".qfill-");
+    // Outputs are ordinary files: read-write for all, less what the umask takes away.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder
         .tempfile_in(&dir)
         .with_context(|| format!("{}: cannot write in this folder", dir.display()))?;
     tmp.write_all(bytes)
         .and_then(|_| tmp.as_file().sync_all())
         .with_context(|| format!("{}: cannot write the file", path.display()))?;
-    tmp.persist(path)
+    Ok(tmp)
+}
+
+/// Writes through a temporary file in the same folder, then renames it into place.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    stage(path, bytes)?
+        .persist(path)
         .map_err(|e| anyhow::anyhow!("{}: cannot write the file: {}", path.display(), e.error))?;
     Ok(())
 }
