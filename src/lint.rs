@@ -126,6 +126,11 @@ fn soa_claims(e: &Entry, m: &Mappings) -> Vec<Finding> {
         .collect()
 }
 
+/// A claim about the certificate that goes past what ISO/IEC 27001 certifies.
+/// Each is a concept, written as alternatives that cover its usual phrasings;
+/// the `claim` group is the words that make the claim, so a negation just
+/// before them ("does not guarantee") makes the sentence honest, while one
+/// after them ("guarantees no breaches") does not.
 struct OverClaim {
     what: &'static str,
     pattern: Regex,
@@ -133,95 +138,146 @@ struct OverClaim {
     template: fn(&Mappings) -> &str,
 }
 
+/// The certificate, however it is named.
+const CERT: &str = r"(certif\w*|iso\s*(/\s*iec\s*)?27001(:20\d\d)?|isms certificat\w*)";
+/// What a product may be called.
+const PRODUCT: &str = r"(products?|platforms?|software|applications?|apps?|code|codebase|services?|solutions?|saas|api|infrastructure|systems?|tool)";
+/// Laws and regulations, and the words for them.
+const LAW: &str = r"(gdpr|hipaa|ccpa|cpra|sox|sarbanes|glba|ferpa|pci(\s*dss)?|dora|nis\s*2|lgpd|pipeda|data protection (law|act|regulation)s?|privacy (law|act|regulation)s?|laws?|regulations?|legal (requirements|obligations)|regulatory requirements)";
+/// Security as a promise.
+const SAFE: &str = r"(secure|security|breach\w*|safe|attacks?|hack\w*|incidents?|risks?|threats?|data loss|leaks?|unhackable|invulnerable|bulletproof)";
+
 static OVER_CLAIMS: LazyLock<Vec<OverClaim>> = LazyLock::new(|| {
-    let r = crate::text::static_regex;
+    let r = |p: String| crate::text::static_regex(&p);
     vec![
         OverClaim {
             what: "says the product, code or platform is certified",
-            // "our platform is certified", not "Brightwave Software Ltd is certified".
-            pattern: r(
-                r"(?i)\b(our|the|your|this)\s+(\w+\s+){0,2}(products?|platforms?|software|applications?|apps?|code|codebase|services?)\b[^.]{0,30}\b(is|are|has been|have been)\s+(iso\s*(/iec\s*)?27001[\s-]*)?certified",
-            ),
+            // "our platform is certified", "our ISO 27001 certified platform";
+            // not "Brightwave Software Ltd is certified".
+            pattern: r(format!(
+                r"(?i)\b(our|the|your|this|its)\s+(\w+\s+){{0,2}}{PRODUCT}\b[^.;]{{0,30}}?\b(?P<claim>(is|are|has been|have been|was|were|got|gets|became)\s+(also\s+|fully\s+|now\s+)?({CERT}\s*)?certified)|\b(?P<claim2>{CERT}[\s-]*certified\s+(\w+\s+){{0,2}}{PRODUCT})\b"
+            )),
             template: |m| &m.wording.product,
         },
         OverClaim {
             what: "says certification guarantees security or no breaches",
-            pattern: r(
-                r"(?i)\b(certif\w*|iso\s*27001)\b[^.]{0,60}\b(guarantee[sd]?|ensures?|proves?)\b[^.]{0,40}\b(secure|security|breach\w*|safe)",
-            ),
+            pattern: r(format!(
+                r"(?i)\b{CERT}\b[^.;]{{0,60}}?\b(?P<claim>guarantee[sd]?|ensures?|assures?|proves?|means?|makes?|keeps?|eliminates?|prevents?|protects?|stops?|shields?|so|therefore|thus)\b[^.;]{{0,50}}\b{SAFE}\b"
+            )),
             template: |m| &m.wording.certification,
         },
         OverClaim {
             what: "says certification makes the company compliant with a law",
-            pattern: r(
-                r"(?i)\b(certif\w*|iso\s*27001)\b[^.]{0,60}\b(makes? us|means? we are|proves? (that )?we are|demonstrates? (that )?we are)\b[^.]{0,20}\b(compliant|compliance)\b",
-            ),
+            // Either way round: "certified, so compliant" and "compliant because certified".
+            pattern: r(format!(
+                r"(?i)\b{CERT}\b[^.;]{{0,60}}?\b(?P<claim>makes?|means?|proves?|demonstrates?|shows?|ensures?|guarantees?|covers?|satisfies|satisfy|fulfils?|fulfills?|meets?|so|therefore|thus|hence)\b[^.;]{{0,40}}\b((complian\w*|comply|complies|meet\w*|satisf\w*|fulfil\w*)\b[^.;]{{0,40}}\b{LAW}|{LAW}[\s-]+complian\w*)\b|\b((complian\w*|comply|complies|meet\w*|satisf\w*|fulfil\w*)\b[^.;]{{0,40}}\b{LAW}|{LAW}[\s-]+complian\w*)\b[^.;]{{0,30}}?\b(?P<claim2>because|since|as|thanks to|through|by virtue of|by being|given|via|owing to|due to)\b[^.;]{{0,40}}\b{CERT}|\b(?P<claim3>thanks to|because of|by virtue of|due to|owing to|as a result of|through|with)\b[^.;]{{0,30}}\b{CERT}\b[^.;]{{0,40}}\b((complian\w*|comply|complies|meet\w*|satisf\w*|fulfil\w*)\b[^.;]{{0,40}}\b{LAW}|{LAW}[\s-]+complian\w*)\b"
+            )),
             template: |m| &m.wording.legal,
         },
         OverClaim {
             what: "says a cloud provider's certificate extends to the company",
-            pattern: r(
-                r"(?i)\b(aws|amazon|azure|microsoft|google|gcp|cloud provider|hosting provider|provider)\b[^.]{0,30}\b(certif\w*|iso\s*27001)\b[^.]{0,40}\b(covers|extends to|applies to|inherit\w*)\b[^.]{0,20}\b(us|our|we)\b",
-            ),
+            pattern: r(format!(
+                r"(?i)\b(aws|amazon|azure|microsoft|google|gcp|cloud provider|hosting provider|provider|data ?cent(er|re)|hosting)\b[^.;]{{0,40}}\b{CERT}\b[^.;]{{0,40}}?\b(?P<claim>covers|extends to|applies to|inherit\w*|passes to|includes)\b[^.;]{{0,20}}\b(us|our|we)\b|\b(?P<claim2>inherit\w*|benefit from|rely on)\b[^.;]{{0,40}}\b(aws|amazon|azure|microsoft|google|gcp|provider|host)\w*\b[^.;]{{0,30}}\b{CERT}|\b(aws|amazon|azure|google|gcp|provider|host\w*)\b[^.;]{{0,40}}\b(?P<claim4>inherit\w*|benefit from|take on|adopt)\b[^.;]{{0,30}}\b{CERT}|\b(because|since|as)\b[^.;]{{0,20}}\b(host|run|are hosted|operate)\w*\b[^.;]{{0,30}}\b(aws|amazon|azure|google|gcp|certified (cloud|provider|data ?cent))\w*\b[^.;]{{0,40}}\b(?P<claim3>we are|we're|our \w+ (is|are))\b[^.;]{{0,20}}\bcertified"
+            )),
             template: |m| &m.wording.certification,
         },
         OverClaim {
             what: "says certification validates past practice",
-            pattern: r(
-                r"(?i)\b(certif\w*)\b[^.]{0,60}\b(covers|applies to|vouches for|validates|confirms)\b[^.]{0,40}\b(before|prior to|previous years|historically|the past|retroactive\w*)\b",
-            ),
+            pattern: r(format!(
+                r"(?i)\b{CERT}\b[^.;]{{0,60}}?\b(?P<claim>covers|applies to|vouches for|validates|confirms|proves|certifies|extends back|dates back)\b[^.;]{{0,40}}\b(before|prior to|previous years|earlier years|historically|the past|retroactive\w*|since (our )?(founding|inception|the start))\b"
+            )),
             template: |m| &m.wording.certification,
         },
     ]
 });
 
+/// A product, system or service named in the scope, said to be certified:
+/// "Brightwave Forms is ISO 27001 certified".
+fn named_product_claim(m: &Mappings) -> Option<Regex> {
+    let names: Vec<String> = m
+        .scope
+        .in_scope
+        .iter()
+        .chain(&m.scope.out_of_scope)
+        .filter(|i| i.kind == crate::mappings::ScopeKind::System)
+        .flat_map(|i| i.names())
+        .filter(|n| n.split_whitespace().count() >= 1 && n.len() >= 3)
+        .map(regex::escape)
+        .collect();
+    if names.is_empty() {
+        return None;
+    }
+    Regex::new(&format!(
+        r"(?i)\b({})\b[^.;]{{0,20}}?\b(?P<claim>(is|are|has been|have been|was|were)\s+(also\s+|fully\s+|now\s+)?({CERT}\s*)?certified)",
+        names.join("|")
+    ))
+    .ok()
+}
+
 static WHOLE_COMPANY: LazyLock<Regex> = LazyLock::new(|| {
     crate::text::static_regex(
-        r"(?i)\b(certif\w*|isms|iso\s*27001)\b[^.]{0,50}\b(covers|applies to|includes|spans)\b[^.]{0,20}\b(the (whole|entire) (company|organi[sz]ation|business|group)|all (of )?our (systems|products|services|operations|business)|every(thing| part of the (company|business)))",
+        r"(?i)\b(certif\w*|isms|iso\s*27001)\b[^.]{0,50}\b(?P<claim>covers|applies to|includes|spans)\b[^.]{0,20}\b(the (whole|entire) (company|organi[sz]ation|business|group)|all (of )?our (systems|products|services|operations|business)|every(thing| part of the (company|business)))",
     )
 });
 
-static NEGATION: LazyLock<Regex> = LazyLock::new(|| {
+/// A negation that turns the claim round: just before its words ("does not
+/// guarantee", "no certification can"), or just after a copula ("is not certified").
+static NEGATION_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     crate::text::static_regex(
-        r"(?i)\b(not|no|never|cannot|can't|isn't|aren't|doesn't|does not|neither|nor|without)\b",
+        r"(?i)\b(not|never|cannot|can't|isn't|aren't|doesn't|don't|won't|wasn't|weren't|hasn't|haven't|does not|do not|neither|nor|without|no longer|no)\b[^.;]{0,30}$",
     )
 });
+static NEGATION_AFTER: LazyLock<Regex> =
+    LazyLock::new(|| crate::text::static_regex(r"(?i)^\s*(not|never|n't)\b"));
+
+/// Where a pattern makes its claim in a sentence, unless a negation turns it round.
+fn claims(pattern: &Regex, sentence: &str) -> bool {
+    pattern.captures_iter(sentence).any(|c| {
+        let claim = ["claim", "claim2", "claim3", "claim4"]
+            .iter()
+            .find_map(|g| c.name(g))
+            .unwrap_or_else(|| c.get(0).expect("a match has group 0"));
+        let before = &sentence[..claim.start()];
+        let after = &sentence[claim.end()..];
+        // "is not certified": the copula is the claim, "not" follows it.
+        let copula_negated = NEGATION_AFTER.is_match(after)
+            || NEGATION_AFTER.is_match(claim.as_str().split_whitespace().nth(1).unwrap_or(""));
+        !NEGATION_BEFORE.is_match(before) && !copula_negated
+    })
+}
 
 /// Claims about the certificate that go past what ISO/IEC 27001 certifies, sentence by sentence.
 fn over_claims(e: &Entry, m: &Mappings) -> Vec<Finding> {
     let standard = m.scope.certification.standard.as_str();
+    let named = named_product_claim(m);
     let mut out = Vec::new();
+    let mut found = |what: String, template: &str| {
+        let mut f = finding(Severity::Error, "over-claim", e, what);
+        f.fix = Some(fill_template(template, &[("standard", standard)]));
+        out.push(f);
+    };
     for sentence in sentences(&e.answer) {
-        if NEGATION.is_match(sentence) {
-            continue;
-        }
+        let quoted = sentence.trim();
+        let mut product_said = false;
         for c in OVER_CLAIMS.iter() {
-            if c.pattern.is_match(sentence) {
-                let mut f = finding(
-                    Severity::Error,
-                    "over-claim",
-                    e,
-                    format!("{}: \"{}\"", c.what, sentence.trim()),
-                );
-                f.fix = Some(fill_template((c.template)(m), &[("standard", standard)]));
-                out.push(f);
+            if claims(&c.pattern, sentence) {
+                product_said |= c.what.contains("product");
+                found(format!("{}: \"{quoted}\"", c.what), (c.template)(m));
             }
         }
-        if !m.scope.out_of_scope.is_empty() && WHOLE_COMPANY.is_match(sentence) {
-            let mut f = finding(
-                Severity::Error,
-                "over-claim",
-                e,
-                format!(
-                    "says the certificate covers the whole company, but the scope leaves things out: \"{}\"",
-                    sentence.trim()
-                ),
+        if !product_said && named.as_ref().is_some_and(|r| claims(r, sentence)) {
+            found(
+                format!("says a product or system is certified: \"{quoted}\""),
+                &m.wording.product,
             );
-            f.fix = Some(fill_template(
+        }
+        if !m.scope.out_of_scope.is_empty() && claims(&WHOLE_COMPANY, sentence) {
+            found(
+                format!(
+                    "says the certificate covers the whole company, but the scope leaves things out: \"{quoted}\""
+                ),
                 &m.wording.certification,
-                &[("standard", standard)],
-            ));
-            out.push(f);
+            );
         }
     }
     out
@@ -451,27 +507,59 @@ mod tests {
         assert_eq!(rules(&said), vec![("soa-claim", Severity::Warning)]);
     }
 
+    /// Over-claims, each a different phrasing of one of the claims the
+    /// certificate cannot carry.
+    const OVER_CLAIMS_SAID: [&str; 18] = [
+        "Our platform is ISO 27001 certified.",
+        "Brightwave Forms is ISO 27001 certified.",
+        "Our SaaS application has been certified to ISO 27001.",
+        "Our ISO 27001 certified platform keeps your data safe.",
+        "The public API is certified under our ISO/IEC 27001:2022 certificate too, and Brightwave Forms is fully certified.",
+        "Our certification guarantees no breaches.",
+        "Our ISO 27001 certification guarantees that your data is secure.",
+        "ISO 27001 certification ensures that breaches cannot happen.",
+        "We are certified, so your data is safe from attacks.",
+        "We are GDPR compliant because we are ISO 27001 certified.",
+        "Our certification makes us GDPR compliant.",
+        "Being ISO 27001 certified means we comply with HIPAA.",
+        "Thanks to our ISO 27001 certificate, we meet all GDPR requirements.",
+        "AWS's ISO 27001 certificate covers us as well.",
+        "Because we host on AWS, we inherit their ISO 27001 certification.",
+        "Our certification validates our practices in previous years.",
+        "Our ISO 27001 certificate extends back to before our first audit.",
+        "Our ISO 27001 certification covers the whole company.",
+    ];
+
+    /// Honest sentences about the same subjects, which must pass.
+    const HONEST: [&str; 18] = [
+        "Brightwave Software Ltd is certified to ISO/IEC 27001:2022.",
+        "No. The product is not certified; our ISMS is.",
+        "Brightwave Forms is not certified itself; it is developed and operated under our certified ISMS.",
+        "ISO 27001 certification does not guarantee that breaches will never happen.",
+        "No certification can guarantee that a system is secure.",
+        "Our certification does not make us GDPR compliant; we manage GDPR through our privacy programme.",
+        "We comply with the GDPR through our privacy programme and data processing agreements.",
+        "Our ISMS is certified to ISO/IEC 27001:2022 by an accredited certification body.",
+        "AWS holds its own ISO 27001 certificate, which does not extend to us.",
+        "Our certificate covers the ISMS that supports the Brightwave Forms platform.",
+        "We encrypt all data at rest with AES-256.",
+        "Our platform is hosted in AWS eu-west-1.",
+        "The certificate was issued by an accredited body and is valid until 2027.",
+        "Certification shows that our security management system is operated and audited every year.",
+        "The product is developed and operated under our certified ISMS.",
+        "We have been certified since 2021 and are audited every year.",
+        "The certificate applies from its date of issue; earlier years were not audited.",
+        "Our security team reviews the risk register every quarter.",
+    ];
+
     #[test]
     fn over_claims_are_errors_with_the_wording_to_use() {
-        assert!(
-            check(&entry(
-                "a",
-                "Are you certified?",
-                "Brightwave Software Ltd is certified to ISO/IEC 27001:2022.",
-                ""
-            ))
-            .is_empty()
-        );
-        for answer in [
-            "Our platform is ISO 27001 certified.",
-            "Our ISO 27001 certification guarantees that your data is secure.",
-            "Our certification makes us GDPR compliant.",
-            "AWS's ISO 27001 certificate covers us as well.",
-            "Our certification validates our practices in previous years.",
-            "Our ISO 27001 certification covers the whole company.",
-        ] {
+        for answer in OVER_CLAIMS_SAID {
             let f = check(&entry("a", "Tell us about certification?", answer, ""));
-            assert_eq!(rules(&f), vec![("over-claim", Severity::Error)], "{answer}");
+            assert!(
+                !f.is_empty() && f.iter().all(|x| x.rule == "over-claim"),
+                "missed: {answer}: {f:?}"
+            );
             assert!(
                 f[0].fix
                     .as_deref()
@@ -480,13 +568,10 @@ mod tests {
                 "{answer}"
             );
         }
-        let fine = check(&entry(
-            "a",
-            "Is the product certified?",
-            "No. The product is not certified; our ISMS is.",
-            "",
-        ));
-        assert!(fine.is_empty(), "{fine:?}");
+        for answer in HONEST {
+            let f = check(&entry("a", "Tell us about certification?", answer, ""));
+            assert!(f.is_empty(), "flagged an honest answer: {answer}: {f:?}");
+        }
     }
 
     #[test]
