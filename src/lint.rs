@@ -56,10 +56,21 @@ pub fn lint(bank: &Bank, mappings: &Mappings, matcher: &Matcher, opts: &Options)
     out.sort_by(|a, b| {
         a.severity
             .cmp(&b.severity)
-            .then(a.at.cmp(&b.at))
+            .then(place_key(&a.at).cmp(&place_key(&b.at)))
             .then(a.rule.cmp(b.rule))
     });
     out
+}
+
+/// `file:line:col` ordered as people read it: line 2 before line 10.
+fn place_key(at: &str) -> (&str, u64, u64) {
+    let mut parts = at.rsplitn(3, ':');
+    let col = parts.next().and_then(|c| c.parse().ok());
+    let line = parts.next().and_then(|l| l.parse().ok());
+    match (parts.next(), line, col) {
+        (Some(file), Some(line), Some(col)) => (file, line, col),
+        _ => (at, 0, 0),
+    }
 }
 
 fn finding(severity: Severity, rule: &'static str, e: &Entry, message: String) -> Finding {

@@ -511,3 +511,57 @@ fn completions_and_man_page() {
         predicate::str::contains(".TH qfill 1").and(predicate::str::contains("completions")),
     );
 }
+
+#[test]
+fn the_over_claim_lint_catches_rewordings_and_passes_honest_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let bank = dir.path().join("bank");
+    std::fs::create_dir(&bank).unwrap();
+    let entry = |id: &str, answer: &str| {
+        format!(
+            "[[entry]]\nid = \"{id}\"\ncircle = \"isms\"\nquestions = [\"Tell us about {id}?\"]\nanswer = \"{answer}\"\nowner = \"security\"\nreviewed = 2026-11-01\n\n"
+        )
+    };
+    let claims = [
+        ("guarantee", "Our certification guarantees no breaches."),
+        (
+            "gdpr",
+            "We are GDPR compliant because we are ISO 27001 certified.",
+        ),
+        ("product", "Brightwave Forms is ISO 27001 certified."),
+    ];
+    let honest = [
+        (
+            "honest-product",
+            "Brightwave Forms is not certified itself; our ISMS is.",
+        ),
+        (
+            "honest-law",
+            "Our certification does not make us GDPR compliant.",
+        ),
+    ];
+    let text: String = claims
+        .iter()
+        .chain(&honest)
+        .map(|(id, a)| entry(id, a))
+        .collect();
+    std::fs::write(bank.join("claims.toml"), text).unwrap();
+    let out = qfill()
+        .args(["bank", "lint"])
+        .arg(&bank)
+        .args(["--mappings", &common::fixture("../mappings"), "--json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let report: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let flagged: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "over-claim")
+        .map(|f| f["entry"].as_str().unwrap())
+        .collect();
+    assert_eq!(flagged, ["guarantee", "gdpr", "product"], "{report}");
+}
