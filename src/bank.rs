@@ -226,7 +226,7 @@ fn validate(file: &SourceFile, r: RawEntry, mappings: &Mappings) -> Result<Entry
 
 /// TOML multi-line strings wrap at ~100 columns; answers are paragraphs.
 /// Single newlines become spaces, blank lines stay paragraph breaks.
-fn normalise_answer(text: &str) -> String {
+pub fn normalise_answer(text: &str) -> String {
     text.trim()
         .split("\n\n")
         .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))

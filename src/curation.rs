@@ -236,6 +236,7 @@ struct TomlEntry {
     controls: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     scope: Vec<String>,
+    #[serde(skip_serializing_if = "is_public")]
     visibility: Visibility,
     #[serde(skip_serializing_if = "Option::is_none")]
     owner: Option<String>,
@@ -245,13 +246,25 @@ struct TomlEntry {
     tags: Vec<String>,
 }
 
+/// Public is the default visibility, so the files leave it out.
+fn is_public(v: &Visibility) -> bool {
+    *v == Visibility::Public
+}
+
 #[derive(Serialize)]
 struct TomlFile {
     entry: Vec<TomlEntry>,
 }
 
 /// Reads an exported workbook back into TOML files (file name → text).
-pub fn import_xlsx(bytes: &[u8]) -> Result<BTreeMap<String, String>> {
+/// `existing` gives the text of a file already in the bank folder: it is
+/// edited in place, so entries that did not change keep their text, comments
+/// and layout byte for byte; only changed keys, new entries and entries no
+/// longer in the workbook differ.
+pub fn import_xlsx(
+    bytes: &[u8],
+    existing: &dyn Fn(&str) -> Option<String>,
+) -> Result<BTreeMap<String, String>> {
     let book = crate::ingest::read_bytes(bytes, &Default::default())?;
     let sheet = book
         .sheets
@@ -319,17 +332,191 @@ pub fn import_xlsx(bytes: &[u8]) -> Result<BTreeMap<String, String>> {
             reviewed,
             tags: list(11),
         };
-        let file = opt(0).unwrap_or_else(|| "imported.toml".into());
+        let file = match opt(0) {
+            Some(name) => plain_toml_name(&name).ok_or_else(|| {
+                anyhow!(at(&format!(
+                    "file `{name}` is not a plain .toml file name inside the bank folder; write a name such as `access.toml`"
+                )))
+            })?,
+            None => "imported.toml".into(),
+        };
         files.entry(file).or_default().push(entry);
     }
     files
         .into_iter()
-        .map(|(name, entry)| {
-            let text = toml::to_string(&TomlFile { entry })
-                .with_context(|| format!("{name}: cannot write TOML"))?;
+        .map(|(name, entries)| {
+            let text = match existing(&name) {
+                Some(old) => merge_file(&old, &entries)
+                    .with_context(|| format!("{name}: cannot merge the imported entries"))?,
+                None => toml::to_string(&TomlFile { entry: entries })
+                    .with_context(|| format!("{name}: cannot write TOML"))?,
+            };
             Ok((name, text))
         })
         .collect()
+}
+
+/// A file name from the workbook, if it stays inside the bank folder: no
+/// folders, no `..`, not hidden, ending in `.toml`.
+fn plain_toml_name(name: &str) -> Option<String> {
+    let ok = name.ends_with(".toml")
+        && name.len() > ".toml".len()
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | ' '))
+        && !name.contains("..");
+    ok.then(|| name.to_string())
+}
+
+/// The entries merged into an existing bank file with `toml_edit`.
+fn merge_file(existing: &str, entries: &[TomlEntry]) -> Result<String> {
+    let mut doc: toml_edit::DocumentMut = existing.parse().context("the file is not valid TOML")?;
+    // Through text, so that dates stay TOML dates.
+    let new: Vec<toml::Table> = entries
+        .iter()
+        .map(|e| {
+            toml::to_string(e)
+                .ok()
+                .and_then(|t| t.parse::<toml::Table>().ok())
+        })
+        .collect::<Option<_>>()
+        .ok_or_else(|| anyhow!("cannot turn an entry into TOML"))?;
+    let id_of = |t: &toml_edit::Table| t.get("id").and_then(|v| v.as_str()).map(str::to_string);
+    let mut appended: Vec<&TomlEntry> = Vec::new();
+    match doc
+        .get_mut("entry")
+        .and_then(toml_edit::Item::as_array_of_tables_mut)
+    {
+        Some(tables) => {
+            let mut kept = vec![false; tables.len()];
+            for (table, entry) in new.iter().zip(entries) {
+                let found = tables
+                    .iter()
+                    .position(|t| id_of(t).as_deref() == Some(entry.id.as_str()));
+                match found {
+                    Some(i) => {
+                        kept[i] = true;
+                        if let Some(t) = tables.get_mut(i) {
+                            update_table(t, table)?;
+                        }
+                    }
+                    None => appended.push(entry),
+                }
+            }
+            // Entries taken out of the workbook leave the file.
+            for i in (0..kept.len()).rev() {
+                if !kept[i] {
+                    tables.remove(i);
+                }
+            }
+        }
+        None => appended.extend(entries),
+    }
+    let mut text = doc.to_string();
+    if !appended.is_empty() {
+        let entry: Vec<&TomlEntry> = appended;
+        #[derive(Serialize)]
+        struct Appended<'a> {
+            entry: Vec<&'a TomlEntry>,
+        }
+        if !text.is_empty() && !text.ends_with("\n\n") {
+            text.push('\n');
+        }
+        text.push_str(&toml::to_string(&Appended { entry }).context("cannot write TOML")?);
+    }
+    Ok(text)
+}
+
+/// Changes only the keys whose values changed, in place.
+fn update_table(table: &mut toml_edit::Table, new: &toml::Table) -> Result<()> {
+    let old_keys: Vec<String> = table.iter().map(|(k, _)| k.to_string()).collect();
+    for k in old_keys.iter().filter(|k| !new.contains_key(k.as_str())) {
+        table.remove(k);
+    }
+    for (key, value) in new {
+        let same = table
+            .get(key)
+            .and_then(|item| item.as_value())
+            .and_then(value_of)
+            .is_some_and(|old| normalised(key, old) == normalised(key, value.clone()));
+        if !same {
+            table.insert(key, item_for(key, value)?);
+        }
+    }
+    Ok(())
+}
+
+/// A `toml_edit` value as plain TOML data.
+fn value_of(v: &toml_edit::Value) -> Option<toml::Value> {
+    let doc: toml::Table = format!("x = {}", v.to_string().trim()).parse().ok()?;
+    doc.get("x").cloned()
+}
+
+/// Values as the bank reads them: surrounding white space does not count,
+/// and an answer's line breaks inside a paragraph are only wrapping.
+fn normalised(key: &str, v: toml::Value) -> toml::Value {
+    match v {
+        toml::Value::String(s) if key == "answer" => {
+            toml::Value::String(crate::bank::normalise_answer(&s))
+        }
+        toml::Value::String(s) => toml::Value::String(s.trim().to_string()),
+        toml::Value::Array(a) => {
+            toml::Value::Array(a.into_iter().map(|x| normalised("", x)).collect())
+        }
+        other => other,
+    }
+}
+
+/// An answer wrapped at 100 columns, paragraphs kept, as the bank files write it.
+fn wrapped(answer: &str) -> String {
+    crate::bank::normalise_answer(answer)
+        .split("\n\n")
+        .map(|p| {
+            let mut lines: Vec<String> = vec![String::new()];
+            for word in p.split(' ') {
+                let line = lines.last_mut().expect("never empty");
+                if !line.is_empty() && line.len() + 1 + word.len() > 100 {
+                    lines.push(word.to_string());
+                } else {
+                    if !line.is_empty() {
+                        line.push(' ');
+                    }
+                    line.push_str(word);
+                }
+            }
+            lines.join("\n")
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// A value written the way the bank files write it: long answers as
+/// multi-line strings, lists of several questions one per line.
+fn item_for(key: &str, value: &toml::Value) -> Result<toml_edit::Item> {
+    let literal = match value {
+        toml::Value::String(s) if key == "answer" && multiline_safe(s) => {
+            format!("\"\"\"\n{}\n\"\"\"", wrapped(s).replace('\\', "\\\\"))
+        }
+        toml::Value::Array(items) if items.len() > 1 => {
+            let lines: Vec<String> = items.iter().map(|i| format!("  {i},\n")).collect();
+            format!("[\n{}]", lines.concat())
+        }
+        other => other.to_string(),
+    };
+    let doc: toml_edit::DocumentMut = format!("x = {literal}\n")
+        .parse()
+        .context("cannot write a TOML value")?;
+    doc.get("x")
+        .cloned()
+        .ok_or_else(|| anyhow!("cannot write a TOML value"))
+}
+
+/// A string that reads back the same between `"""` delimiters.
+fn multiline_safe(s: &str) -> bool {
+    !s.contains("\"\"\"")
+        && !s.ends_with('"')
+        && s.chars().all(|c| !c.is_control() || c == '\n' || c == '\t')
 }
 
 /// The fields that make an entry, for comparing banks.
@@ -359,7 +546,7 @@ mod tests {
     fn export_then_import_gives_back_the_same_bank() {
         let m = Mappings::builtin().unwrap();
         let bank = crate::bank::tests::starter_bank(&m);
-        let files = import_xlsx(&export_xlsx(&bank).unwrap()).unwrap();
+        let files = import_xlsx(&export_xlsx(&bank).unwrap(), &|_| None).unwrap();
         let sources: Vec<SourceFile> = files
             .iter()
             .map(|(n, t)| SourceFile::new(n.clone(), t.clone()))

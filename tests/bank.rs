@@ -133,15 +133,160 @@ fn export_import_round_trip_through_the_cli() {
         .assert()
         .success()
         .stdout(predicate::str::contains("94 entries: 0 errors, 0 warnings"));
-    // Importing over existing files needs --force.
+    // Importing again changes nothing, so it writes nothing.
     qfill()
         .args(["bank", "import"])
         .arg(&xlsx)
         .arg("-o")
         .arg(&out)
         .assert()
+        .success()
+        .stderr(predicate::str::contains("0 files changed"));
+}
+
+/// Rewrites the `Bank` sheet of an exported workbook: `edit(row, header)` gives a new value.
+fn edit_export(path: &std::path::Path, edit: impl Fn(u32, &str) -> Option<String>) {
+    use calamine::{Data, Reader, open_workbook_auto};
+    let mut wb = open_workbook_auto(path).unwrap();
+    let range = wb.worksheet_range("Bank").unwrap();
+    let headers: Vec<String> = range
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let mut out = rust_xlsxwriter::Workbook::new();
+    let ws = out.add_worksheet().set_name("Bank").unwrap();
+    for (r, row) in range.rows().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let value = match edit(r as u32, &headers[c]) {
+                Some(v) => v,
+                None => match cell {
+                    Data::Empty => continue,
+                    other => other.to_string(),
+                },
+            };
+            ws.write_string(r as u32, c as u16, value).unwrap();
+        }
+    }
+    out.save(path).unwrap();
+}
+
+#[test]
+fn import_changes_only_the_entries_that_changed_and_keeps_comments() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let bank = dir.path().join("bank");
+    std::fs::create_dir(&bank).unwrap();
+    for f in std::fs::read_dir(format!("{root}/answer-bank")).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, bank.join(f.file_name().unwrap())).unwrap();
+    }
+    let xlsx = dir.path().join("bank.xlsx");
+    qfill()
+        .args(["bank", "export"])
+        .arg(&bank)
+        .arg("-o")
+        .arg(&xlsx)
+        .args(["--mappings", &format!("{root}/mappings")])
+        .assert()
+        .success();
+    // A reviewer rewrites one answer.
+    let new_answer =
+        "Yes. Every staff sign-in needs a FIDO2 security key; there is no fallback to SMS.";
+    let row_of_mfa = {
+        use calamine::{Reader, open_workbook_auto};
+        let mut wb = open_workbook_auto(&xlsx).unwrap();
+        let range = wb.worksheet_range("Bank").unwrap();
+        range
+            .rows()
+            .position(|r| r.iter().any(|c| *c == calamine::Data::String("access.mfa-staff".into())))
+            .unwrap() as u32
+    };
+    edit_export(&xlsx, |r, h| {
+        (r == row_of_mfa && h == "Answer").then(|| new_answer.to_string())
+    });
+    let before: Vec<(String, String)> = std::fs::read_dir(&bank)
+        .unwrap()
+        .map(|f| {
+            let p = f.unwrap().path();
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect();
+    qfill()
+        .args(["bank", "import"])
+        .arg(&xlsx)
+        .arg("-o")
+        .arg(&bank)
+        .assert()
         .code(1)
-        .stderr(predicate::str::contains("--force"));
+        .stderr(predicate::str::contains("access.toml").and(predicate::str::contains("--force")));
+    qfill()
+        .args(["bank", "import"])
+        .arg(&xlsx)
+        .arg("-o")
+        .arg(&bank)
+        .arg("--force")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("1 files changed, 11 unchanged"));
+    for (name, old) in before {
+        let new = std::fs::read_to_string(bank.join(&name)).unwrap();
+        if name != "access.toml" {
+            assert_eq!(new, old, "{name} changed");
+            continue;
+        }
+        assert!(new.contains(new_answer));
+        // Every line but the old answer's stays as it was, comments included.
+        let kept: std::collections::HashSet<&str> = new.lines().collect();
+        let lost: Vec<&str> = old.lines().filter(|l| !kept.contains(l)).collect();
+        assert!(lost.len() <= 4, "{lost:#?}");
+        assert!(
+            lost.iter()
+                .all(|l| !l.starts_with('#') && !l.starts_with("id =")),
+            "{lost:#?}"
+        );
+    }
+}
+
+#[test]
+fn import_never_writes_outside_the_bank_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let xlsx = dir.path().join("bank.xlsx");
+    qfill()
+        .args(["bank", "export", &format!("{root}/answer-bank"), "-o"])
+        .arg(&xlsx)
+        .args(["--mappings", &format!("{root}/mappings")])
+        .assert()
+        .success();
+    for escape in [
+        "../../escaped.toml",
+        "/tmp/escaped-qfill.toml",
+        "sub/dir.toml",
+    ] {
+        edit_export(&xlsx, |r, h| {
+            (r == 1 && h == "File").then(|| escape.to_string())
+        });
+        let out = dir.path().join("a/b/bank");
+        qfill()
+            .args(["bank", "import"])
+            .arg(&xlsx)
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .code(1)
+            .stderr(
+                predicate::str::contains("row 2")
+                    .and(predicate::str::contains("plain .toml file name")),
+            );
+        assert!(!dir.path().join("escaped.toml").exists());
+        assert!(!out.exists(), "nothing written for {escape}");
+    }
 }
 
 #[test]

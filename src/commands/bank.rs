@@ -160,8 +160,9 @@ fn run_export(args: &ExportArgs) -> Result<()> {
 fn run_import(args: &ImportArgs) -> Result<()> {
     let bytes = std::fs::read(&args.input)
         .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", args.input.display()))?;
-    let files =
-        import_xlsx(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", args.input.display()))?;
+    let existing = |name: &str| std::fs::read_to_string(args.out.join(name)).ok();
+    let files = import_xlsx(&bytes, &existing)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", args.input.display()))?;
     // Check the result loads as a bank before anything is written.
     let imported: Vec<SourceFile> = files
         .iter()
@@ -174,15 +175,27 @@ fn run_import(args: &ImportArgs) -> Result<()> {
             args.input.display()
         )
     })?;
+    // Only files whose text changes are written: a round trip that changed
+    // nothing leaves the bank's git history clean.
     let outputs: Vec<Output> = files
         .iter()
+        .filter(|(name, text)| existing(name).as_deref() != Some(text.as_str()))
         .map(|(name, text)| Output {
             path: args.out.join(name),
             bytes: text.clone().into_bytes(),
         })
         .collect();
     write_all(&outputs, &args.input, args.force)?;
-    crate::say!("wrote {} files to {}", outputs.len(), args.out.display());
+    crate::say!(
+        "{}: {} files changed, {} unchanged{}",
+        args.out.display(),
+        outputs.len(),
+        files.len() - outputs.len(),
+        outputs
+            .iter()
+            .map(|o| format!("\n  wrote {}", o.path.display()))
+            .collect::<String>()
+    );
     Ok(())
 }
 
