@@ -201,7 +201,10 @@ fn import_changes_only_the_entries_that_changed_and_keeps_comments() {
         let range = wb.worksheet_range("Bank").unwrap();
         range
             .rows()
-            .position(|r| r.iter().any(|c| *c == calamine::Data::String("access.mfa-staff".into())))
+            .position(|r| {
+                r.iter()
+                    .any(|c| *c == calamine::Data::String("access.mfa-staff".into()))
+            })
             .unwrap() as u32
     };
     edit_export(&xlsx, |r, h| {

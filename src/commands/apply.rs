@@ -13,12 +13,17 @@ use crate::model::{Audience, Circle, Status, Visibility};
 use crate::pipeline::Outcome;
 use crate::write::review::{Decision, ReviewFile, ReviewRow, read_back};
 use crate::write::{self, Output};
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use std::path::{Path, PathBuf};
 
 pub fn run(args: &ApplyArgs) -> Result<()> {
-    let bytes = std::fs::read(&args.review)
-        .with_context(|| format!("{}: cannot read the review workbook", args.review.display()))?;
+    let bytes = ingest::read_capped(&args.review, args.limits.limits().max_unzipped_bytes)
+        .map_err(|e| {
+            anyhow!(
+                "{}: cannot read the review workbook: {e}",
+                args.review.display()
+            )
+        })?;
     let review = read_back(&bytes).map_err(|e| anyhow!("{}: {e}", args.review.display()))?;
     let input = find_input(args, &review)?;
     let book = ingest::read(&input, &args.limits.limits())?;

@@ -158,8 +158,11 @@ fn run_export(args: &ExportArgs) -> Result<()> {
 }
 
 fn run_import(args: &ImportArgs) -> Result<()> {
-    let bytes = std::fs::read(&args.input)
-        .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", args.input.display()))?;
+    let bytes = crate::ingest::read_capped(
+        &args.input,
+        crate::ingest::Limits::default().max_unzipped_bytes,
+    )
+    .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", args.input.display()))?;
     let existing = |name: &str| std::fs::read_to_string(args.out.join(name)).ok();
     let files = import_xlsx(&bytes, &existing)
         .map_err(|e| anyhow::anyhow!("{}: {e}", args.input.display()))?;

@@ -500,8 +500,9 @@ fn merge(dirs: &[PathBuf], out_dir: &Path) -> Result<bool> {
     let mut files = Vec::new();
     for d in dirs {
         let path = d.join("backlog.json");
-        let text = std::fs::read(&path)
-            .with_context(|| format!("{}: cannot read the report", path.display()))?;
+        let text =
+            crate::ingest::read_capped(&path, crate::ingest::Limits::default().max_unzipped_bytes)
+                .map_err(|e| anyhow::anyhow!("{}: cannot read the report: {e}", path.display()))?;
         let b: Backlog = serde_json::from_slice(&text)
             .with_context(|| format!("{}: not a qfill backlog report", path.display()))?;
         files.extend(b.files);

@@ -6,11 +6,19 @@ use crate::cli::LearnArgs;
 use crate::harvest::{Change, Proposal, slug, write_proposals};
 use crate::model::Circle;
 use crate::write::review::{Decision, read_back};
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Result, anyhow};
 
 pub fn run(args: &LearnArgs) -> Result<()> {
-    let bytes = std::fs::read(&args.review)
-        .with_context(|| format!("{}: cannot read the review workbook", args.review.display()))?;
+    let bytes = crate::ingest::read_capped(
+        &args.review,
+        crate::ingest::Limits::default().max_unzipped_bytes,
+    )
+    .map_err(|e| {
+        anyhow!(
+            "{}: cannot read the review workbook: {e}",
+            args.review.display()
+        )
+    })?;
     let review = read_back(&bytes).map_err(|e| anyhow!("{}: {e}", args.review.display()))?;
     let loaded = load(&args.bank)?;
     let source = args

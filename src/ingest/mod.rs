@@ -172,11 +172,42 @@ pub fn read(path: &Path, limits: &Limits) -> Result<Workbook> {
     if path.is_dir() {
         bail!("{name}: is a directory; give a questionnaire file");
     }
-    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => anyhow!("{name}: no such file"),
-        _ => anyhow!("{name}: cannot read the file: {e}"),
-    })?;
+    let bytes = read_capped(path, limits.max_unzipped_bytes).map_err(|e| anyhow!("{name}: {e}"))?;
     read_bytes(&bytes, limits).with_context(|| name.to_string())
+}
+
+/// A regular file's bytes, refused past `cap` while reading: a file may grow,
+/// or be a symlink to `/dev/zero`. FIFOs and devices are refused before
+/// opening, since reading them may never end.
+pub fn read_capped(path: &Path, cap: u64) -> std::result::Result<Vec<u8>, String> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        _ => format!("cannot read the file: {e}"),
+    })?;
+    if !meta.is_file() {
+        return Err(
+            "not a regular file (a pipe, device or socket); give a questionnaire file".into(),
+        );
+    }
+    let too_big = || {
+        format!(
+            "the file is larger than {} MB; if it is genuine, raise --max-unzipped-mb",
+            cap / (1024 * 1024)
+        )
+    };
+    if meta.len() > cap {
+        return Err(too_big());
+    }
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read the file: {e}"))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(cap + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read the file: {e}"))?;
+    if bytes.len() as u64 > cap {
+        return Err(too_big());
+    }
+    Ok(bytes)
 }
 
 /// Reads a questionnaire from its bytes; the format comes from the content.
@@ -184,6 +215,8 @@ pub fn read_bytes(bytes: &[u8], limits: &Limits) -> Result<Workbook> {
     let format = sniff(bytes).map_err(|why| anyhow!(why))?;
     if bytes.starts_with(ZIP_MAGIC) {
         limits::check_zip(bytes, limits).map_err(|why| anyhow!(why))?;
+    } else if format == Format::Xls {
+        limits::check_xls(bytes, limits).map_err(|why| anyhow!(why))?;
     } else if bytes.len() as u64 > limits.max_unzipped_bytes {
         bail!(
             "the file is larger than {} MB; if it is genuine, raise --max-unzipped-mb",
@@ -191,7 +224,7 @@ pub fn read_bytes(bytes: &[u8], limits: &Limits) -> Result<Workbook> {
         );
     }
     let sheets = match format {
-        Format::Csv => vec![text::read_csv(bytes).map_err(|e| anyhow!(e))?],
+        Format::Csv => vec![text::read_csv(bytes, limits).map_err(|e| anyhow!(e))?],
         _ => read_spreadsheet(bytes, format)?,
     };
     for s in &sheets {
@@ -274,6 +307,13 @@ fn read_spreadsheet(bytes: &[u8], format: Format) -> Result<Vec<Sheet>> {
         .filter(|s| s.typ == calamine::SheetType::WorkSheet)
         .map(|s| (s.name.clone(), s.visible != SheetVisible::Visible))
         .collect();
+    if meta.len() > limits::MAX_SHEETS {
+        bail!(
+            "the workbook has {} sheets, more than {}; no questionnaire needs that many",
+            meta.len(),
+            limits::MAX_SHEETS
+        );
+    }
     let mut sheets = Vec::with_capacity(meta.len());
     for (name, hidden) in meta {
         let range = book

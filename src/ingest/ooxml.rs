@@ -27,12 +27,13 @@ impl ListValidation {
 pub fn zip_format(bytes: &[u8]) -> Result<Format, String> {
     let mut zip = ZipArchive::new(Cursor::new(bytes))
         .map_err(|_| "the file is corrupt or truncated (not a readable zip package)".to_string())?;
-    if let Some(mime) = read_entry(&mut zip, "mimetype")
+    // Read before any size check: small caps, since these parts are small.
+    if let Some(mime) = read_entry_capped(&mut zip, "mimetype", 1024)
         && mime.starts_with("application/vnd.oasis.opendocument.spreadsheet")
     {
         return Ok(Format::Ods);
     }
-    let types = read_entry(&mut zip, "[Content_Types].xml").ok_or_else(|| {
+    let types = read_entry_capped(&mut zip, "[Content_Types].xml", 4 << 20).ok_or_else(|| {
         "a zip archive, but not a spreadsheet ([Content_Types].xml is missing)".to_string()
     })?;
     if types.contains("sheet.binary.macroEnabled.main") || zip.by_name("xl/workbook.bin").is_ok() {
@@ -47,10 +48,17 @@ pub fn zip_format(bytes: &[u8]) -> Result<Format, String> {
 }
 
 fn read_entry(zip: &mut ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<String> {
-    let mut f = zip.by_name(name).ok()?;
+    // Parts are read after the package passed its size check; the cap keeps
+    // a part from growing past it if read before.
+    read_entry_capped(zip, name, super::Limits::default().max_unzipped_bytes)
+}
+
+/// A part's text, or `None` when it is missing, not text, or larger than `cap`.
+fn read_entry_capped(zip: &mut ZipArchive<Cursor<&[u8]>>, name: &str, cap: u64) -> Option<String> {
+    let f = zip.by_name(name).ok()?;
     let mut s = String::new();
-    f.read_to_string(&mut s).ok()?;
-    Some(s)
+    f.take(cap + 1).read_to_string(&mut s).ok()?;
+    (s.len() as u64 <= cap).then_some(s)
 }
 
 /// Finds each sheet's XML part: `_rels/.rels` → workbook → its rels → sheet targets.
@@ -327,13 +335,24 @@ pub fn parse_range(s: &str) -> Option<(u32, u32, u32, u32)> {
     Some((r0.min(r1), c0.min(c1), r0.max(r1), c0.max(c1)))
 }
 
-/// `C12` → (11, 2).
+/// The last row and column a sheet can have: `XFD1048576`.
+pub const SHEET_ROWS: u32 = 1_048_576;
+pub const SHEET_COLS: u32 = 16_384;
+
+/// `C12` → (11, 2); `None` for anything that is not a cell of a sheet,
+/// including references past `XFD1048576`.
 pub fn parse_cell(s: &str) -> Option<(u32, u32)> {
     let split = s.find(|c: char| c.is_ascii_digit())?;
     let (letters, digits) = s.split_at(split);
+    if letters.is_empty() || !letters.chars().all(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
     let col = super::parse_col(letters).ok()?;
+    if !digits.chars().all(|c| c.is_ascii_digit()) || digits.len() > 7 {
+        return None;
+    }
     let row: u32 = digits.parse().ok()?;
-    Some((row.checked_sub(1)?, col))
+    (col < SHEET_COLS && (1..=SHEET_ROWS).contains(&row)).then(|| (row - 1, col))
 }
 
 #[cfg(test)]

@@ -26,17 +26,48 @@ pub fn decode(bytes: &[u8]) -> Result<String, String> {
 }
 
 /// Reads a csv (comma, semicolon or tab separated) into a sheet named after the format.
-pub fn read_csv(bytes: &[u8]) -> Result<Sheet, String> {
+pub fn read_csv(bytes: &[u8], limits: &super::Limits) -> Result<Sheet, String> {
     let text = decode(bytes)?;
     let delimiter = guess_delimiter(&text);
+    // The csv reader keeps one position per field of a record: a line of
+    // millions of delimiters is refused before it is read.
+    if let Some((i, n)) = text
+        .lines()
+        .map(|l| l.bytes().filter(|&b| b == delimiter).count())
+        .enumerate()
+        .find(|(_, n)| *n >= super::ooxml::SHEET_COLS as usize)
+    {
+        return Err(format!(
+            "line {} has {} separators, more columns than a sheet can hold ({})",
+            i + 1,
+            n,
+            super::ooxml::SHEET_COLS
+        ));
+    }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
+    let mut width = 0usize;
     for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|e| format!("row {}: {e}", i + 1))?;
+        // Checked row by row, before the row's cells are made.
+        if record.len() > super::ooxml::SHEET_COLS as usize {
+            return Err(format!(
+                "row {} has {} columns, more than a sheet can hold ({})",
+                i + 1,
+                record.len(),
+                super::ooxml::SHEET_COLS
+            ));
+        }
+        width = width.max(record.len());
+        super::limits::check_dimensions(
+            u32::try_from(i + 1).unwrap_or(u32::MAX),
+            width as u32,
+            limits,
+        )?;
         let mut row: Vec<Value> = record
             .iter()
             .map(|f| {
@@ -88,7 +119,11 @@ mod tests {
 
     #[test]
     fn reads_semicolon_csv_with_quotes() {
-        let s = read_csv(b"ID;Question\nQ1;\"Do you; really?\"\n").unwrap();
+        let s = read_csv(
+            b"ID;Question\nQ1;\"Do you; really?\"\n",
+            &super::super::Limits::default(),
+        )
+        .unwrap();
         assert_eq!(s.text(1, 1), "Do you; really?");
     }
 }
