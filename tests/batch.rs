@@ -203,3 +203,49 @@ fn up_to_date_files_are_skipped_unless_forced_or_changed() {
     assert_eq!(run(&[]), vec!["a.csv=filled", "b.xlsx=skipped"]);
     assert_eq!(run(&["--force"]), vec!["a.csv=filled", "b.xlsx=filled"]);
 }
+
+#[test]
+fn every_input_gets_outputs_of_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    // One stem, three formats, three different questionnaires.
+    std::fs::copy(fixture("vendor-assessment.xlsx"), inbox.join("vendor.xlsx")).unwrap();
+    std::fs::copy(fixture("open-document.ods"), inbox.join("vendor.ods")).unwrap();
+    std::fs::copy(fixture("short-form.csv"), inbox.join("vendor.csv")).unwrap();
+    // The same name in two folders given side by side.
+    for sub in ["a", "b"] {
+        std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+    }
+    std::fs::copy(
+        fixture("vendor-assessment.xlsx"),
+        dir.path().join("a/q.xlsx"),
+    )
+    .unwrap();
+    std::fs::copy(fixture("mark-columns.xlsx"), dir.path().join("b/q.xlsx")).unwrap();
+    // A literal name that looks like a glob.
+    std::fs::copy(fixture("short-form.csv"), dir.path().join("rfi[1].csv")).unwrap();
+    qfill()
+        .current_dir(dir.path())
+        .args(["batch", "inbox", "a", "b", "rfi[1].csv", "--out-dir", "out"])
+        .assert()
+        .success();
+    let out = dir.path().join("out");
+    let questions = |json: &str| {
+        read_json(&out.join(json))["questions"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert_eq!(questions("vendor.xlsx.json"), 14);
+    assert_eq!(questions("vendor.ods.json"), 2);
+    assert_eq!(questions("vendor.csv.json"), 4);
+    assert!(out.join("vendor.xlsx.filled.xlsx").exists());
+    assert!(out.join("vendor.ods.filled.xlsx").exists());
+    assert!(out.join("vendor.csv.filled.csv").exists());
+    assert_eq!(questions("a/q.json"), 14);
+    assert_eq!(questions("b/q.json"), 3);
+    assert_eq!(questions("rfi[1].json"), 4);
+    let backlog = read_json(&out.join("backlog.json"));
+    assert_eq!(backlog["files"].as_array().unwrap().len(), 6, "{backlog}");
+}

@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -25,6 +25,63 @@ struct Input {
     path: PathBuf,
     /// The path below the folder it was found in, mirrored under `--out-dir`.
     relative: PathBuf,
+    /// What its outputs are called: the file's stem, or its whole name when
+    /// another input in the same output folder has the same stem.
+    stem: String,
+}
+
+impl Input {
+    fn new(path: PathBuf, relative: PathBuf) -> Input {
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "questionnaire".into());
+        Input {
+            path,
+            relative,
+            stem,
+        }
+    }
+}
+
+/// Makes every input's outputs its own. Inputs with the same relative path
+/// (`a/vendor.xlsx` and `b/vendor.xlsx` given as folders `a` and `b`) mirror
+/// their whole path instead; inputs in one output folder with one stem
+/// (`vendor.xlsx`, `vendor.ods`, `vendor.csv`) are called by their full name.
+fn unique_outputs(mut inputs: Vec<Input>) -> Vec<Input> {
+    let mut by_relative: HashMap<PathBuf, usize> = HashMap::new();
+    for i in &inputs {
+        *by_relative.entry(i.relative.clone()).or_default() += 1;
+    }
+    for i in inputs.iter_mut() {
+        if by_relative[&i.relative] > 1 {
+            i.relative = i
+                .path
+                .components()
+                .filter(|c| matches!(c, std::path::Component::Normal(_)))
+                .collect();
+        }
+    }
+    let key = |i: &Input| {
+        (
+            i.relative.parent().map(Path::to_path_buf),
+            i.stem.to_lowercase(),
+        )
+    };
+    let mut by_stem: HashMap<(Option<PathBuf>, String), usize> = HashMap::new();
+    for i in &inputs {
+        *by_stem.entry(key(i)).or_default() += 1;
+    }
+    for i in inputs.iter_mut() {
+        if by_stem[&key(i)] > 1 {
+            i.stem = i
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| i.stem.clone());
+        }
+    }
+    inputs
 }
 
 /// One file's line in the backlog report.
@@ -69,7 +126,7 @@ pub fn run(args: &BatchArgs) -> Result<bool> {
     if args.paths.is_empty() {
         bail!("give questionnaires or folders to fill, or --merge-reports DIR...");
     }
-    let inputs = shard(collect(&args.paths)?, args.shard)?;
+    let inputs = shard(unique_outputs(collect(&args.paths)?), args.shard)?;
     let loaded = load(&args.bank)?;
     let bank_time = bank_modified(args.bank.bank.as_deref());
     let opts = FillOptions {
@@ -80,6 +137,7 @@ pub fn run(args: &BatchArgs) -> Result<bool> {
         overrides: overrides(&args.layout),
         limits: args.limits.limits(),
         json: None,
+        output_stem: None,
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
@@ -142,29 +200,21 @@ fn collect(paths: &[String]) -> Result<Vec<Input>> {
                         .strip_prefix(path)
                         .unwrap_or(entry.path())
                         .to_path_buf();
-                    out.push(Input {
-                        path: entry.path().to_path_buf(),
-                        relative,
-                    });
+                    out.push(Input::new(entry.path().to_path_buf(), relative));
                 }
             }
-        } else if p.contains(['*', '?', '[']) {
+        } else if !path.exists() && p.contains(['*', '?', '[']) {
+            // A path that exists is that path, even with `[` in its name.
             for entry in glob::glob(p).with_context(|| format!("{p}: not a valid pattern"))? {
                 let file = entry?;
                 if file.is_file() && is_questionnaire(&file) {
                     let relative = PathBuf::from(file.file_name().unwrap_or_default());
-                    out.push(Input {
-                        path: file,
-                        relative,
-                    });
+                    out.push(Input::new(file, relative));
                 }
             }
         } else {
             let relative = PathBuf::from(path.file_name().unwrap_or_default());
-            out.push(Input {
-                path: path.to_path_buf(),
-                relative,
-            });
+            out.push(Input::new(path.to_path_buf(), relative));
         }
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
@@ -239,7 +289,7 @@ fn one(
 ) -> FileRow {
     let name = input.relative.display().to_string();
     let out_dir = out_root.map(|root| root.join(input.relative.parent().unwrap_or(Path::new(""))));
-    let json = write::output_path(&input.path, out_dir.as_deref(), "json");
+    let json = write::output_path_named(&input.stem, &input.path, out_dir.as_deref(), "json");
     if !force && let Some(row) = up_to_date(input, &json, out_dir.as_deref(), bank_time) {
         return FileRow {
             file: name,
@@ -249,6 +299,7 @@ fn one(
     }
     let opts = FillOptions {
         json: Some(json),
+        output_stem: Some(input.stem.clone()),
         ..opts.clone()
     };
     match fill_file(&input.path, out_dir.as_deref(), loaded, &opts) {
@@ -272,7 +323,7 @@ fn up_to_date(
 ) -> Option<FileRow> {
     let modified = |p: &Path| p.metadata().ok()?.modified().ok();
     let input_time = modified(&input.path)?;
-    let review = write::output_path(&input.path, out_dir, "review.xlsx");
+    let review = write::output_path_named(&input.stem, &input.path, out_dir, "review.xlsx");
     for out in [json, review.as_path()] {
         let t = modified(out)?;
         if t <= input_time || t <= bank_time {

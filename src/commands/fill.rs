@@ -21,6 +21,19 @@ pub struct FillOptions {
     pub limits: Limits,
     /// Where the JSON report goes, if anywhere.
     pub json: Option<PathBuf>,
+    /// The name outputs are called by, when not the input's stem (batch
+    /// inputs that would share outputs).
+    pub output_stem: Option<String>,
+}
+
+impl FillOptions {
+    /// Where an output of `input` with `suffix` goes.
+    pub fn output(&self, input: &Path, out_dir: Option<&Path>, suffix: &str) -> PathBuf {
+        match &self.output_stem {
+            Some(stem) => write::output_path_named(stem, input, out_dir, suffix),
+            None => write::output_path(input, out_dir, suffix),
+        }
+    }
 }
 
 /// The result of filling one questionnaire.
@@ -42,6 +55,7 @@ pub fn run(args: &FillArgs) -> Result<()> {
         overrides: overrides(&args.layout),
         limits: args.limits.limits(),
         json: args.json.clone(),
+        output_stem: None,
     };
     // Reading the questionnaire does not need the bank: both at once.
     let (loaded, read) = rayon::join(|| load(&args.bank), || read(&args.input, &opts));
@@ -167,11 +181,11 @@ pub fn fill_read(
     let (extension, filled, mut notes) = filled?;
     let mut outputs = vec![
         Output {
-            path: write::output_path(input, out_dir, extension),
+            path: opts.output(input, out_dir, extension),
             bytes: filled,
         },
         Output {
-            path: write::output_path(input, out_dir, "review.xlsx"),
+            path: opts.output(input, out_dir, "review.xlsx"),
             bytes: review?,
         },
     ];

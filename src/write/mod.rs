@@ -149,6 +149,17 @@ pub fn output_path(input: &Path, out_dir: Option<&Path>, suffix: &str) -> PathBu
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "questionnaire".into());
+    output_path_named(&stem, input, out_dir, suffix)
+}
+
+/// `DIR/STEM.SUFFIX` with the stem given: `vendor.ods` when `vendor.xlsx`
+/// sits beside it and would otherwise share its outputs.
+pub fn output_path_named(
+    stem: &str,
+    input: &Path,
+    out_dir: Option<&Path>,
+    suffix: &str,
+) -> PathBuf {
     let dir = out_dir
         .map(Path::to_path_buf)
         .or_else(|| input.parent().map(Path::to_path_buf))
