@@ -529,3 +529,39 @@ fn bad_regex_in_circle_rules_names_file_line_and_column() {
             "circles.toml:3:11: invalid regular expression",
         ));
 }
+
+#[test]
+fn cells_an_array_formula_spans_are_never_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("array.xlsx");
+    common::raw_xlsx(
+        &input,
+        "xl/worksheets/sheet1.xml",
+        r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Question</t></is></c><c r="B1" t="inlineStr"><is><t>Answer</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>Do you require MFA for all remote access?</t></is></c><c r="B2"><f t="array" ref="B2:B4">C2:C4</f></c></row><row r="3"><c r="A3" t="inlineStr"><is><t>Is customer data encrypted at rest?</t></is></c><c r="B3"/></row><row r="4"><c r="A4" t="inlineStr"><is><t>Do you have an incident response plan?</t></is></c></row><row r="5"><c r="A5" t="inlineStr"><is><t>Do you back up customer data every day?</t></is></c></row></sheetData></worksheet>"#,
+    );
+    let out = dir.path().join("out");
+    qfill()
+        .arg("fill")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let mut z =
+        zip::ZipArchive::new(std::fs::File::open(out.join("array.filled.xlsx")).unwrap()).unwrap();
+    let mut sheet = String::new();
+    std::io::Read::read_to_string(
+        &mut z.by_name("xl/worksheets/sheet1.xml").unwrap(),
+        &mut sheet,
+    )
+    .unwrap();
+    for cell in ["B3", "B4"] {
+        assert!(
+            !sheet.contains(&format!(r#"<c r="{cell}" t="inlineStr">"#)),
+            "{cell} written inside the array formula: {sheet}"
+        );
+    }
+    assert!(sheet.contains(r#"<f t="array" ref="B2:B4">"#));
+    // A row outside the range is answered as usual.
+    assert!(sheet.contains(r#"<c r="B5" t="inlineStr">"#), "{sheet}");
+}

@@ -186,12 +186,14 @@ impl State {
             }
             Event::Start(e) if self.in_data && e.local_name().as_ref() == "row" => {
                 let r = self.row_index(&e);
+                self.check_order(r)?;
                 self.flush_rows_before(r, out)?;
                 let e = self.enter_row(e, r);
                 w(out, Event::Start(e))
             }
             Event::Empty(e) if self.in_data && e.local_name().as_ref() == "row" => {
                 let r = self.row_index(&e);
+                self.check_order(r)?;
                 self.flush_rows_before(r, out)?;
                 if self.has_row(r) {
                     let name = e.name().as_ref().to_string();
@@ -222,6 +224,19 @@ impl State {
             }
             other => w(out, other),
         }
+    }
+
+    /// Rows must come in order for new rows to go in the right place; a
+    /// sheet that repeats or reorders them is rebuilt instead of patched.
+    fn check_order(&self, r: u32) -> Result<(), String> {
+        if self.row_seen && r <= self.last_row {
+            return Err(format!(
+                "row {} comes after row {}: the sheet's rows are out of order",
+                r + 1,
+                self.last_row + 1
+            ));
+        }
+        Ok(())
     }
 
     /// A row's 0-based index: its `r`, or the one after the previous row.
@@ -278,6 +293,18 @@ impl State {
         let formula = inner
             .as_ref()
             .is_some_and(|evs| evs.iter().any(|ev| matches!(ev, Event::Start(x) | Event::Empty(x) if x.local_name().as_ref() == "f")));
+        // An array or shared formula spans a range from this cell on: every
+        // cell of it is a formula cell, though only this one holds `<f>`.
+        for range in inner.iter().flatten().filter_map(|ev| match ev {
+            Event::Start(x) | Event::Empty(x) if x.local_name().as_ref() == "f" => {
+                attr(x, "ref").and_then(|r| ooxml::parse_range(&r))
+            }
+            _ => None,
+        }) {
+            let (r0, c0, r1, c1) = range;
+            self.pending
+                .retain(|&(r, c), _| !((r0..=r1).contains(&r) && (c0..=c1).contains(&c)));
+        }
         let value = if formula {
             None
         } else {
@@ -505,6 +532,27 @@ mod tests {
         let row6 = out.find(r#"<row r="6"><c r="A6""#).unwrap();
         assert!(row6 > row3 && row6 < out.find("</sheetData>").unwrap());
         assert!(out.contains(r#"<dimension ref="A1:C6"/>"#), "{out}");
+    }
+
+    #[test]
+    fn never_writes_inside_an_array_formula() {
+        let xml = r#"<worksheet><sheetData><row r="7"><c r="C7"><f t="array" ref="C7:C9">A7:A9*2</f><v>2</v></c></row><row r="8"><c r="C8"><v>4</v></c></row><row r="9"/></sheetData></worksheet>"#;
+        let out = patch(
+            xml,
+            &[((7, 2), "over"), ((8, 2), "under"), ((7, 3), "beside")],
+        );
+        assert!(!out.contains("over") && !out.contains("under"), "{out}");
+        assert!(out.contains(r#"<c r="C8"><v>4</v></c>"#), "{out}");
+        assert!(
+            out.contains("beside"),
+            "cells outside the range are written: {out}"
+        );
+    }
+
+    #[test]
+    fn rows_out_of_order_are_not_patched() {
+        let xml = r#"<worksheet><sheetData><row r="5"><c r="A5"><v>1</v></c></row><row r="3"><c r="A3"><v>1</v></c></row></sheetData></worksheet>"#;
+        assert!(patch_sheet(xml.as_bytes(), &cells(&[((2, 1), "x")])).is_err());
     }
 
     #[test]
