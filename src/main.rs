@@ -29,7 +29,7 @@ fn main() -> ExitCode {
         Err(e) => {
             // One line: the cause chain joined, most specific last.
             let msg: Vec<String> = e.chain().map(ToString::to_string).collect();
-            eprintln!("error: {}", msg.join(": "));
+            eprintln!("error: {}", qfill::messages::visible(&msg.join(": ")));
             let usage = e.chain().any(|c| c.is::<cli::UsageError>());
             ExitCode::from(if usage { 2 } else { 1 })
         }

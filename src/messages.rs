@@ -21,12 +21,38 @@ pub fn progress_allowed() -> bool {
     !quiet() && std::io::stderr().is_terminal()
 }
 
-/// A line for people on stderr, unless `--quiet`.
+/// Text from a file made safe for a terminal: control characters (an escape
+/// sequence in a sheet name could rewrite the screen) are shown as `\u{1b}`.
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\n') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// A line for people on stderr, unless `--quiet`; control characters shown, not sent.
 #[macro_export]
 macro_rules! say {
     ($($arg:tt)*) => {
         if !$crate::messages::quiet() {
-            eprintln!($($arg)*);
+            eprintln!("{}", $crate::messages::visible(&format!($($arg)*)));
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn control_characters_are_shown_not_sent() {
+        assert_eq!(super::visible("Sheet\u{1b}[2J"), "Sheet\\u{1b}[2J");
+        assert_eq!(super::visible("two\nlines"), "two\nlines");
+    }
 }

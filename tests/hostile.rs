@@ -302,12 +302,18 @@ fn formula_like_text_is_neutralised_in_csv() {
     let input = write(
         dir.path(),
         "q.csv",
-        b"Question,Answer\nDo you log administrator actions in the audit trail?,\n",
+        b"Question,Answer,Notes\nDo you log administrator actions in the audit trail?,,=HYPERLINK(\"http://x\")\nIs there a budget?,-5,@SUM(A1)\n",
     );
     let out = dir.path().join("out");
     fill_with_bank(&input, &bank, &out);
     let text = std::fs::read_to_string(out.join("q.filled.csv")).unwrap();
     assert!(text.contains("'+cmd|"), "{text}");
+    // The buyer's own formula-like cells are neutralised too; numbers stay numbers.
+    assert!(
+        text.contains("'=HYPERLINK") && text.contains("'@SUM(A1)"),
+        "{text}"
+    );
+    assert!(text.contains(",-5,"), "{text}");
 }
 
 #[test]
@@ -564,4 +570,27 @@ fn cells_an_array_formula_spans_are_never_written() {
     assert!(sheet.contains(r#"<f t="array" ref="B2:B4">"#));
     // A row outside the range is answered as usual.
     assert!(sheet.contains(r#"<c r="B5" t="inlineStr">"#), "{sheet}");
+}
+
+#[cfg(unix)]
+#[test]
+fn escape_sequences_in_names_are_shown_not_sent_to_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "evil\u{1b}[2J\u{7}.csv";
+    write(
+        dir.path(),
+        name,
+        b"Question,Answer\nDo you require MFA for all remote access?,\n",
+    );
+    let out = qfill()
+        .current_dir(dir.path())
+        .args(["fill", name])
+        .assert()
+        .success()
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8_lossy(&out);
+    assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+    assert!(err.contains("\\u{1b}[2J"), "{err}");
 }

@@ -403,11 +403,14 @@ fn report_progress(bar: &Option<ProgressBar>, row: &FileRow) {
             bar.set_message(done.to_string());
             bar.inc(1);
             if let Some(e) = &row.error {
-                bar.println(format!("failed: {e}"));
+                bar.println(crate::messages::visible(&format!("failed: {e}")));
             }
         }
         None => match &row.error {
-            Some(e) => eprintln!("failed   {}: {e}", row.file),
+            Some(e) => eprintln!(
+                "{}",
+                crate::messages::visible(&format!("failed   {}: {e}", row.file))
+            ),
             None => crate::say!(
                 "{:<8} {}: {} questions, {:.0}% auto",
                 row.result,

@@ -10,8 +10,9 @@ pub struct CsvWriter;
 
 /// OWASP's advice against CSV injection: a cell that a spreadsheet would read
 /// as a formula gets a leading apostrophe.
+/// A plain number ("-5", "+1.5") is data, not a formula, and stays as it is.
 pub fn neutralise(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && cell.trim().parse::<f64>().is_err() {
         format!("'{cell}")
     } else {
         cell.to_string()
@@ -33,7 +34,8 @@ impl FilledWriter for CsvWriter {
         let mut rows: Vec<Vec<String>> = sheet
             .rows
             .iter()
-            .map(|r| r.iter().map(|v| v.text()).collect())
+            // The buyer's own cells too: the filled file is opened in a spreadsheet.
+            .map(|r| r.iter().map(|v| neutralise(&v.text())).collect())
             .collect();
         for p in outcomes.iter().flat_map(|o| placements(o, include_review)) {
             let row = &mut rows[p.row as usize];
@@ -64,5 +66,7 @@ mod tests {
         assert_eq!(neutralise("+cmd|' /C calc'!A0"), "'+cmd|' /C calc'!A0");
         assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(neutralise("Yes. We do."), "Yes. We do.");
+        assert_eq!(neutralise("-5"), "-5");
+        assert_eq!(neutralise("+1.5"), "+1.5");
     }
 }
