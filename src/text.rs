@@ -43,7 +43,24 @@ pub fn static_regex_set<'a>(patterns: impl IntoIterator<Item = &'a str>) -> Rege
 }
 
 fn ascii_boundaries(pattern: &str) -> String {
-    pattern.replace(r"\b", r"(?-u:\b)")
+    // Escapes are read in pairs, so `C:\\bin` (a backslash, then "bin") stays as it is.
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('b') => out.push_str(r"(?-u:\b)"),
+            Some(next) => {
+                out.push('\\');
+                out.push(next);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -60,5 +77,12 @@ mod tests {
         assert!(m.is_match("Is MFA on?"));
         assert!(!m.is_match("gdprx"));
         assert!(m.is_match("über GDPR-Pflichten"));
+    }
+
+    #[test]
+    fn escaped_backslashes_are_not_word_boundaries() {
+        let m = match_only(r"C:\\bin").unwrap();
+        assert!(m.is_match(r"C:\bin\tools"));
+        assert_eq!(ascii_boundaries(r"\\b\b"), r"\\b(?-u:\b)");
     }
 }

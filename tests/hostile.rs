@@ -534,6 +534,26 @@ fn bad_regex_in_circle_rules_names_file_line_and_column() {
         .stderr(predicate::str::contains(
             "circles.toml:3:11: invalid regular expression",
         ));
+    // A weight that is not a number is refused; an escaped backslash is a valid pattern.
+    let rules = |pattern: &str, weight: &str| {
+        std::fs::write(
+            mappings.join("circles.toml"),
+            format!("[[rule]]\ncircle = \"product\"\npattern = '{pattern}'\nweight = {weight}\n"),
+        )
+        .unwrap();
+        let mut c = qfill();
+        c.args(["search", "Where is C:\\bin kept?", "--mappings"])
+            .arg(&mappings);
+        c
+    };
+    rules("gdpr", "nan")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("circles.toml: rule 1: weight NaN"));
+    rules(r"C:\\bin", "1.0")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("rule product/1"));
 }
 
 #[test]

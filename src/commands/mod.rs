@@ -33,8 +33,10 @@ pub enum BankSource {
 /// Where the mappings come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MappingsSource {
-    /// A folder: named, or `./mappings`; files it lacks are built in.
-    Dir(PathBuf),
+    /// A folder: named, or `./mappings`; files it lacks are built in. With
+    /// the built-in bank, a missing scope or SoA is the example company's,
+    /// whose ids that bank names; with your own bank, the neutral one.
+    Dir { dir: PathBuf, example: bool },
     /// The example company's, with the starter bank only.
     Builtin,
     /// Your own bank without mappings: no company's scope or SoA.
@@ -73,8 +75,14 @@ impl MappingsSource {
     /// the built-in bank, and neutral ones with your own.
     pub fn resolve(named: Option<&Path>, bank: &BankSource) -> MappingsSource {
         match named {
-            Some(dir) => MappingsSource::Dir(dir.to_path_buf()),
-            None if Path::new("mappings").is_dir() => MappingsSource::Dir("mappings".into()),
+            Some(dir) => MappingsSource::Dir {
+                dir: dir.to_path_buf(),
+                example: *bank == BankSource::Builtin,
+            },
+            None if Path::new("mappings").is_dir() => MappingsSource::Dir {
+                dir: "mappings".into(),
+                example: *bank == BankSource::Builtin,
+            },
             None if *bank == BankSource::Builtin => MappingsSource::Builtin,
             None => MappingsSource::Neutral,
         }
@@ -86,7 +94,7 @@ impl MappingsSource {
         then: impl FnOnce(&Mappings) -> R + Send,
     ) -> Result<(Mappings, R)> {
         match self {
-            MappingsSource::Dir(dir) => Mappings::load_then(dir, then),
+            MappingsSource::Dir { dir, example } => Mappings::load_then(dir, *example, then),
             MappingsSource::Builtin => Mappings::builtin_then(then),
             MappingsSource::Neutral => {
                 // Said once: the user may not know the example's scope is not theirs.

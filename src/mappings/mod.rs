@@ -261,7 +261,7 @@ impl Mappings {
 
     /// Reads `dir`; files it lacks come from the built-in defaults.
     pub fn load(dir: &Path) -> Result<Mappings> {
-        Ok(Self::load_then(dir, |_| ())?.0)
+        Ok(Self::load_then(dir, false, |_| ())?.0)
     }
 
     /// [`Mappings::builtin`], running `then` while the circle rules compile.
@@ -280,8 +280,11 @@ impl Mappings {
     }
 
     /// [`Mappings::load`], running `then` while the circle rules compile.
+    /// `example`: a missing scope or SoA is the example company's (for the
+    /// built-in bank), not the neutral one.
     pub fn load_then<R: Send>(
         dir: &Path,
+        example: bool,
         then: impl FnOnce(&Mappings) -> R + Send,
     ) -> Result<(Mappings, R)> {
         if !dir.is_dir() {
@@ -295,6 +298,8 @@ impl Mappings {
                 let path = dir.join(name);
                 if path.exists() {
                     SourceFile::read(&path).map(Some)
+                } else if example {
+                    Ok(embedded_mapping(name))
                 } else {
                     Ok(fallback(name))
                 }
@@ -434,6 +439,14 @@ fn compile_rules(file: &SourceFile) -> Result<Vec<Rule>> {
                     i + 1
                 )
             })?;
+            if !r.weight.is_finite() || !(-100.0..=100.0).contains(&r.weight) {
+                anyhow::bail!(
+                    "{}: rule {}: weight {} is not a number from -100 to 100",
+                    file.name,
+                    i + 1,
+                    r.weight
+                );
+            }
             let name = r.name.unwrap_or_else(|| format!("{}", i + 1));
             Ok(Rule {
                 name: format!("{}/{}", r.circle, name),
