@@ -614,3 +614,29 @@ fn escape_sequences_in_names_are_shown_not_sent_to_the_terminal() {
     assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
     assert!(err.contains("\\u{1b}[2J"), "{err}");
 }
+
+#[test]
+fn temporaries_a_killed_run_left_are_cleaned_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let old = out.join(".qfill-killed");
+    std::fs::write(&old, b"half a workbook").unwrap();
+    let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    std::fs::File::options()
+        .write(true)
+        .open(&old)
+        .unwrap()
+        .set_modified(two_hours_ago)
+        .unwrap();
+    let fresh = out.join(".qfill-running");
+    std::fs::write(&fresh, b"another run, writing now").unwrap();
+    qfill()
+        .args(["fill", &fixture("short-form.csv")])
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(!old.exists(), "a stale temporary file is removed");
+    assert!(fresh.exists(), "a recent one may belong to a running qfill");
+}

@@ -121,6 +121,7 @@ fn stage(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile> {
     }
     std::fs::create_dir_all(&dir)
         .with_context(|| format!("{}: cannot create the output folder", dir.display()))?;
+    remove_stale_temporaries(&dir);
     let mut builder = tempfile::Builder::new();
     builder.prefix(".qfill-");
     // Outputs are ordinary files: read-write for all, less what the umask takes away.
@@ -133,6 +134,27 @@ fn stage(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile> {
         .and_then(|_| tmp.as_file().sync_all())
         .with_context(|| format!("{}: cannot write the file", path.display()))?;
     Ok(tmp)
+}
+
+/// Temporary files a killed run left behind (`kill -9` skips every cleanup).
+/// Only those an hour old go: a run writing now is never disturbed.
+fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for e in entries.flatten() {
+        let ours = e.file_name().to_string_lossy().starts_with(".qfill-");
+        let stale = e
+            .metadata()
+            .ok()
+            .filter(|m| m.is_file())
+            .and_then(|m| m.modified().ok())
+            .is_some_and(|t| t < hour_ago);
+        if ours && stale {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 /// Writes through a temporary file in the same folder, then renames it into place.
