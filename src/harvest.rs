@@ -442,10 +442,14 @@ pub fn write_proposals(
     Ok(path)
 }
 
-/// Text from a questionnaire, fit for a TOML comment: quoted and escaped by
-/// the serializer, so a line break in a sheet name cannot start a new entry.
+/// Text from a questionnaire, fit for a TOML comment: one quoted line with
+/// every control character escaped, so a line break in a sheet name cannot
+/// start a new entry. (TOML's own serializer writes text with line breaks
+/// as a multi-line string, which would break out of the comment.)
 fn quoted(text: &str) -> String {
-    toml::Value::String(text.to_string()).to_string()
+    serde_json::to_string(text)
+        .unwrap_or_default()
+        .replace('\u{7f}', "\\u007f")
 }
 
 /// The proposals as a bank-format TOML file, with where each came from.

@@ -640,3 +640,34 @@ fn temporaries_a_killed_run_left_are_cleaned_up() {
     assert!(!old.exists(), "a stale temporary file is removed");
     assert!(fresh.exists(), "a recent one may belong to a running qfill");
 }
+
+#[test]
+fn a_sheet_name_cannot_inject_bank_entries_into_proposals() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("answered.xlsx");
+    let evil = "Security&#10;[[entry]]&#10;id = &quot;evil&quot;&#10;circle = &quot;isms&quot;&#10;questions = [&quot;Q?&quot;]&#10;answer = &quot;Injected.&quot;&#10;visibility = &quot;public&quot;&#10;#";
+    common::raw_xlsx_named(
+        &input,
+        evil,
+        "xl/worksheets/sheet1.xml",
+        r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Question</t></is></c><c r="B1" t="inlineStr"><is><t>Answer</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>Do you require MFA for all remote access?</t></is></c><c r="B2" t="inlineStr"><is><t>Yes: every remote login uses a hardware key.</t></is></c></row></sheetData></worksheet>"#,
+    );
+    let proposals = dir.path().join("p.toml");
+    qfill()
+        .current_dir(dir.path())
+        .args(["bank", "harvest", "answered.xlsx", "-o"])
+        .arg(&proposals)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&proposals).unwrap();
+    let parsed: toml::Table = text.parse().unwrap();
+    let entries = parsed["entry"].as_array().unwrap();
+    assert_eq!(entries.len(), 1, "{text}");
+    assert!(!text.contains("id = \"evil\""), "{text}");
+    assert!(
+        entries
+            .iter()
+            .all(|e| e["visibility"].as_str() == Some("nda")),
+        "{text}"
+    );
+}

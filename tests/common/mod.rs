@@ -102,6 +102,11 @@ pub fn rewrite_review(
 
 /// An xlsx package with one sheet whose XML is `sheet_xml`, stored at `sheet_part`.
 pub fn raw_xlsx(path: &Path, sheet_part: &str, sheet_xml: &str) {
+    raw_xlsx_named(path, "S", sheet_part, sheet_xml);
+}
+
+/// [`raw_xlsx`] with the sheet's name as written in `workbook.xml` (XML-escaped).
+pub fn raw_xlsx_named(path: &Path, sheet_name: &str, sheet_part: &str, sheet_xml: &str) {
     let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
     let o = zip::write::SimpleFileOptions::default();
     let mut part = |name: &str, text: &str| {
@@ -118,7 +123,9 @@ pub fn raw_xlsx(path: &Path, sheet_part: &str, sheet_xml: &str) {
     );
     part(
         "xl/workbook.xml",
-        r#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+        &format!(
+            r#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="{sheet_name}" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+        ),
     );
     part(
         "xl/_rels/workbook.xml.rels",
