@@ -45,11 +45,14 @@ pub struct Options {
 /// Every finding for a loaded bank (schema problems come from loading).
 pub fn lint(bank: &Bank, mappings: &Mappings, matcher: &Matcher, opts: &Options) -> Vec<Finding> {
     let mut out = Vec::new();
+    // Built once for the whole bank: checks stay linear in its size.
+    let named = named_product_claim(mappings);
+    let secrets = Secrets::of(bank, mappings);
     for e in &bank.entries {
         out.extend(placeholders(e));
         out.extend(soa_claims(e, mappings));
-        out.extend(over_claims(e, mappings));
-        out.extend(leaks(e, bank, mappings));
+        out.extend(over_claims(e, mappings, named.as_ref()));
+        out.extend(leaks(e, bank, &secrets));
         out.extend(curation(e, opts));
     }
     out.extend(duplicates(bank, matcher));
@@ -258,9 +261,8 @@ fn claims(pattern: &Regex, sentence: &str) -> bool {
 }
 
 /// Claims about the certificate that go past what ISO/IEC 27001 certifies, sentence by sentence.
-fn over_claims(e: &Entry, m: &Mappings) -> Vec<Finding> {
+fn over_claims(e: &Entry, m: &Mappings, named: Option<&Regex>) -> Vec<Finding> {
     let standard = m.scope.certification.standard.as_str();
-    let named = named_product_claim(m);
     let mut out = Vec::new();
     let mut found = |what: String, template: &str| {
         let mut f = finding(Severity::Error, "over-claim", e, what);
@@ -276,7 +278,7 @@ fn over_claims(e: &Entry, m: &Mappings) -> Vec<Finding> {
                 found(format!("{}: \"{quoted}\"", c.what), (c.template)(m));
             }
         }
-        if !product_said && named.as_ref().is_some_and(|r| claims(r, sentence)) {
+        if !product_said && named.is_some_and(|r| claims(r, sentence)) {
             found(
                 format!("says a product or system is certified: \"{quoted}\""),
                 &m.wording.product,
@@ -300,45 +302,83 @@ fn sentences(text: &str) -> impl Iterator<Item = &str> {
 }
 
 /// A public entry that repeats an SoA justification or an NDA entry's text.
-fn leaks(e: &Entry, bank: &Bank, m: &Mappings) -> Vec<Finding> {
+/// What public answers must not repeat: NDA entries' sentences and SoA
+/// justifications, in one automaton so each answer is read once.
+struct Secrets {
+    automaton: Option<aho_corasick::AhoCorasick>,
+    /// Per pattern: the NDA entry it comes from (or the SoA control), and the text.
+    sources: Vec<(Secret, String)>,
+}
+
+enum Secret {
+    Entry(usize),
+    Justification(crate::model::ControlId),
+}
+
+impl Secrets {
+    fn of(bank: &Bank, m: &Mappings) -> Secrets {
+        let mut sources: Vec<(Secret, String)> = Vec::new();
+        for c in &m.soa.control {
+            let j = normalise(&c.justification).to_lowercase();
+            let j = j.trim().trim_end_matches('.').to_string();
+            if j.len() >= 30 {
+                sources.push((Secret::Justification(c.id), j));
+            }
+        }
+        for (i, other) in bank.entries.iter().enumerate() {
+            if other.visibility != Visibility::Nda {
+                continue;
+            }
+            for s in sentences(&other.answer) {
+                let s = normalise(s).to_lowercase().trim().to_string();
+                if s.len() >= 30 {
+                    sources.push((Secret::Entry(i), s));
+                }
+            }
+        }
+        let automaton = aho_corasick::AhoCorasick::new(sources.iter().map(|(_, t)| t)).ok();
+        Secrets { automaton, sources }
+    }
+}
+
+fn leaks(e: &Entry, bank: &Bank, secrets: &Secrets) -> Vec<Finding> {
+    let Some(automaton) = &secrets.automaton else {
+        return Vec::new();
+    };
     if e.visibility != Visibility::Public {
         return Vec::new();
     }
     let answer = normalise(&e.answer).to_lowercase();
+    let mut seen = std::collections::BTreeSet::new();
     let mut out = Vec::new();
-    for c in &m.soa.control {
-        let j = normalise(&c.justification).to_lowercase();
-        if j.len() >= 30 && answer.contains(j.trim_end_matches('.')) {
-            out.push(finding(
+    for hit in automaton.find_overlapping_iter(&answer) {
+        let (source, text) = &secrets.sources[hit.pattern().as_usize()];
+        let key = match source {
+            Secret::Entry(i) => (0, *i, String::new()),
+            Secret::Justification(id) => (1, 0, id.to_string()),
+        };
+        if !seen.insert(key) {
+            continue;
+        }
+        out.push(match source {
+            Secret::Justification(id) => finding(
                 Severity::Error,
                 "leak",
                 e,
-                format!("is public but quotes the SoA justification of {} (SoA text is shown only under NDA)", c.id),
-            ));
-        }
-    }
-    for other in bank
-        .entries
-        .iter()
-        .filter(|o| o.visibility == Visibility::Nda)
-    {
-        let quoted = sentences(&other.answer)
-            .map(|s| normalise(s).to_lowercase())
-            .find(|s| s.trim().len() >= 30 && answer.contains(s.trim()));
-        if let Some(s) = quoted {
-            let mut f = finding(
-                Severity::Error,
-                "leak",
-                e,
-                format!(
-                    "is public but repeats NDA entry `{}`: \"{}\"",
-                    other.id,
-                    s.trim()
-                ),
-            );
-            f.also = Some(other.origin.to_string());
-            out.push(f);
-        }
+                format!("is public but quotes the SoA justification of {id} (SoA text is shown only under NDA)"),
+            ),
+            Secret::Entry(i) => {
+                let other = &bank.entries[*i];
+                let mut f = finding(
+                    Severity::Error,
+                    "leak",
+                    e,
+                    format!("is public but repeats NDA entry `{}`: \"{text}\"", other.id),
+                );
+                f.also = Some(other.origin.to_string());
+                f
+            }
+        });
     }
     out
 }

@@ -10,13 +10,27 @@ use std::io::Write;
 use std::path::Path;
 
 /// Runs qfill under the memory ceiling; returns (exit code, stderr).
+///
+/// To measure peak memory and time (the README's bound), run
+/// `cargo test --release --test bounded -- --nocapture --test-threads 1`:
+/// with `/usr/bin/time` installed each case prints its peak. `QFILL_BIN` runs
+/// another build (an older one, for a before-and-after), `QFILL_CEILING_KB`
+/// changes the ceiling.
 fn bounded(dir: &Path, args: &[&str]) -> (i32, String) {
-    let bin = assert_cmd::cargo::cargo_bin("qfill");
+    let bin = std::env::var("QFILL_BIN")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| assert_cmd::cargo::cargo_bin("qfill"));
+    let ceiling = std::env::var("QFILL_CEILING_KB").unwrap_or_else(|_| "1048576".into());
     let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+    let time = if Path::new("/usr/bin/time").exists() {
+        "/usr/bin/time -f 'measured: peak %M KB, %e s' "
+    } else {
+        ""
+    };
     let out = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!(
-            "ulimit -v 1048576 && exec '{}' {}",
+            "ulimit -v {ceiling} && exec {time}'{}' {}",
             bin.display(),
             quoted.join(" ")
         ))
@@ -25,10 +39,11 @@ fn bounded(dir: &Path, args: &[&str]) -> (i32, String) {
         .env("XDG_CACHE_HOME", test_cache())
         .output()
         .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    if let Some(m) = stderr.lines().find(|l| l.starts_with("measured:")) {
+        println!("{}: {m}", args.join(" "));
+    }
+    (out.status.code().unwrap_or(-1), stderr)
 }
 
 fn refused_bounded(dir: &Path, input: &str, message: &str) {
