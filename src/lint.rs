@@ -4,10 +4,11 @@
 use crate::bank::{Bank, Entry};
 use crate::compose::fill_template;
 use crate::mappings::{Mappings, SoaStatus};
-use crate::matching::{Matcher, normalise};
+use crate::matching::normalise;
 use crate::model::Visibility;
 use regex::Regex;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -36,6 +37,9 @@ pub struct Finding {
 
 /// How similar two questions must be to count as the same question.
 const DUPLICATE: f64 = 0.9;
+/// Twins reported per question, and entries compared with it at most.
+const MAX_TWINS: usize = 5;
+const MAX_COMPARED: usize = 500;
 
 pub struct Options {
     pub today: jiff::civil::Date,
@@ -43,7 +47,7 @@ pub struct Options {
 }
 
 /// Every finding for a loaded bank (schema problems come from loading).
-pub fn lint(bank: &Bank, mappings: &Mappings, matcher: &Matcher, opts: &Options) -> Vec<Finding> {
+pub fn lint(bank: &Bank, mappings: &Mappings, opts: &Options) -> Vec<Finding> {
     let mut out = Vec::new();
     // Built once for the whole bank: checks stay linear in its size.
     let named = named_product_claim(mappings);
@@ -55,7 +59,7 @@ pub fn lint(bank: &Bank, mappings: &Mappings, matcher: &Matcher, opts: &Options)
         out.extend(leaks(e, bank, &secrets));
         out.extend(curation(e, opts));
     }
-    out.extend(duplicates(bank, matcher));
+    out.extend(duplicates(bank));
     out.sort_by(|a, b| {
         a.severity
             .cmp(&b.severity)
@@ -419,53 +423,113 @@ fn curation(e: &Entry, opts: &Options) -> Vec<Finding> {
 
 /// Questions asked by two entries, and entries that answer the same question
 /// Yes and No. Candidates come from the index, so a big bank is not compared pairwise.
-fn duplicates(bank: &Bank, matcher: &Matcher) -> Vec<Finding> {
-    let mut out = Vec::new();
+/// Questions asked twice, within the bank: two questions this similar share
+/// nearly all their words, so each question is compared only with those that
+/// share one of its two rarest words. That keeps the check near linear in the
+/// bank, where comparing every pair would take minutes on a large one.
+fn duplicates(bank: &Bank) -> Vec<Finding> {
     let norm = |q: &str| normalise(q).to_lowercase();
-    for (i, e) in bank.entries.iter().enumerate() {
-        for q in &e.questions {
-            for (j, _) in matcher.retrieve(q, 5) {
-                if j <= i {
-                    continue;
-                }
-                let other = &bank.entries[j];
-                let Some(oq) = other
-                    .questions
-                    .iter()
-                    .find(|oq| strsim::sorensen_dice(&norm(q), &norm(oq)) >= DUPLICATE)
-                else {
-                    continue;
-                };
-                let contradiction = match (e.short.as_deref(), other.short.as_deref()) {
-                    (Some(a), Some(b)) => polarity(a).zip(polarity(b)).is_some_and(|(a, b)| a != b),
-                    _ => false,
-                };
-                let mut f = if contradiction {
-                    finding(
-                        Severity::Error,
-                        "contradiction",
-                        e,
-                        format!(
-                            "answers \"{q}\" {}, but `{}` answers the same question \"{oq}\" {}",
-                            e.short.as_deref().unwrap_or(""),
-                            other.id,
-                            other.short.as_deref().unwrap_or("")
-                        ),
-                    )
-                } else {
-                    finding(
-                        Severity::Warning,
-                        "near-duplicate",
-                        e,
-                        format!(
-                            "question \"{q}\" is nearly the same as \"{oq}\" of `{}`; merge them or tell them apart",
-                            other.id
-                        ),
-                    )
-                };
-                f.also = Some(other.origin.to_string());
-                out.push(f);
+    struct Asked<'a> {
+        entry: usize,
+        text: &'a str,
+        norm: String,
+    }
+    let asked: Vec<Asked> = bank
+        .entries
+        .iter()
+        .enumerate()
+        .flat_map(|(i, e)| {
+            e.questions.iter().map(move |q| Asked {
+                entry: i,
+                text: q.as_str(),
+                norm: norm(q),
+            })
+        })
+        .collect();
+    let words = |t: &str| -> Vec<String> {
+        let mut w: Vec<String> = t
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect();
+        w.sort();
+        w.dedup();
+        w
+    };
+    let asked_words: Vec<Vec<String>> = asked.iter().map(|a| words(&a.norm)).collect();
+    // Where each entry's questions start in `asked`.
+    let mut first = vec![0usize; bank.entries.len() + 1];
+    for a in &asked {
+        first[a.entry + 1] += 1;
+    }
+    for i in 0..bank.entries.len() {
+        first[i + 1] += first[i];
+    }
+    let mut postings: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (k, ws) in asked_words.iter().enumerate() {
+        for w in ws {
+            postings.entry(w.as_str()).or_default().push(k);
+        }
+    }
+    let mut out = Vec::new();
+    for (k, a) in asked.iter().enumerate() {
+        let mut rare: Vec<&String> = asked_words[k].iter().collect();
+        rare.sort_by_key(|w| postings.get(w.as_str()).map_or(0, Vec::len));
+        let mut others: Vec<usize> = rare
+            .iter()
+            .take(2)
+            .flat_map(|w| postings.get(w.as_str()).into_iter().flatten())
+            .map(|&b| asked[b].entry)
+            .filter(|&j| j > a.entry)
+            .collect();
+        others.sort_unstable();
+        others.dedup();
+        let (e, q) = (&bank.entries[a.entry], a.text);
+        let mut found = 0;
+        // A question asked by hundreds of entries is reported with its first
+        // few twins; comparing it with all of them would only repeat itself.
+        for j in others.into_iter().take(MAX_COMPARED) {
+            if found == MAX_TWINS {
+                break;
             }
+            let other = &bank.entries[j];
+            let Some(oq) = asked[first[j]..first[j + 1]]
+                .iter()
+                .find(|b| strsim::sorensen_dice(&a.norm, &b.norm) >= DUPLICATE)
+                .map(|b| b.text)
+            else {
+                continue;
+            };
+            let contradiction = match (e.short.as_deref(), other.short.as_deref()) {
+                (Some(a), Some(b)) => polarity(a).zip(polarity(b)).is_some_and(|(a, b)| a != b),
+                _ => false,
+            };
+            let mut f = if contradiction {
+                finding(
+                    Severity::Error,
+                    "contradiction",
+                    e,
+                    format!(
+                        "answers \"{q}\" {}, but `{}` answers the same question \"{oq}\" {}",
+                        e.short.as_deref().unwrap_or(""),
+                        other.id,
+                        other.short.as_deref().unwrap_or("")
+                    ),
+                )
+            } else {
+                finding(
+                    Severity::Warning,
+                    "near-duplicate",
+                    e,
+                    format!(
+                        "question \"{q}\" is nearly the same as \"{oq}\" of `{}`; merge them or tell them apart",
+                        other.id
+                    ),
+                )
+            };
+            f.also = Some(other.origin.to_string());
+            out.push(f);
+            found += 1;
         }
     }
     out.dedup_by(|a, b| a.at == b.at && a.also == b.also && a.rule == b.rule);
@@ -489,12 +553,11 @@ mod tests {
         let m = Mappings::builtin().unwrap();
         let (bank, problems) = Bank::load_all(&[SourceFile::new("b.toml", entries)], &m);
         assert!(problems.is_empty(), "{problems:?}");
-        let matcher = Matcher::new(&bank, &m).unwrap();
         let opts = Options {
             today: jiff::civil::date(2026, 11, 24),
             max_age_days: 365,
         };
-        lint(&bank, &m, &matcher, &opts)
+        lint(&bank, &m, &opts)
     }
 
     fn entry(id: &str, q: &str, answer: &str, extra: &str) -> String {

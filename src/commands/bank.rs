@@ -8,7 +8,6 @@ use crate::curation::{coverage, coverage_xlsx, export_xlsx, import_xlsx};
 use crate::harvest::{Approved, Change, harvest, write_proposals};
 use crate::lint::{Finding, Options, Severity, lint};
 use crate::mappings::Mappings;
-use crate::matching::Matcher;
 use crate::source::SourceFile;
 use crate::source::toml_files_in;
 use crate::write::{Output, write_all, write_atomic};
@@ -231,7 +230,6 @@ fn run_lint(args: &LintArgs) -> Result<bool> {
         })
         .collect();
     if !bank.entries.is_empty() {
-        let matcher = Matcher::new(&bank, &mappings)?;
         let today = match args.today {
             Some(d) => d,
             None => jiff::ZonedDateTime::now().date(),
@@ -239,7 +237,6 @@ fn run_lint(args: &LintArgs) -> Result<bool> {
         findings.extend(lint(
             &bank,
             &mappings,
-            &matcher,
             &Options {
                 today,
                 max_age_days: args.max_age,
