@@ -38,6 +38,18 @@ static CERTIFICATE_OF_ISMS: LazyLock<Regex> = LazyLock::new(|| {
     crate::text::static_regex(r"(?i)\b(iso|isms|audit\w*|27001|scope|cover\w*)\b")
 });
 
+static ISMS_TOPIC: LazyLock<Regex> = LazyLock::new(|| {
+    crate::text::static_regex(
+        r"(?i)\b(annex\s*a|statement of applicability|soa|iso|certificates?|audit\w*|scope|controls?|cover\w*|inherit\w*)\b",
+    )
+});
+
+/// Whether a question is about the ISMS, its certificate, scope or SoA: the
+/// questions an entry on the certification's boundary may answer.
+pub fn asks_about_the_isms(question: &str) -> bool {
+    asks_certification(question) || ISMS_TOPIC.is_match(question)
+}
+
 /// Whether a question asks about the certification.
 pub fn asks_certification(question: &str) -> bool {
     ASKS_CERTIFICATION.is_match(question)

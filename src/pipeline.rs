@@ -269,7 +269,7 @@ fn answers_before_boundaries(
     matcher: &Matcher,
 ) -> MatchResult {
     let boundary = |c: &Candidate| bank.entries[c.entry].tags.iter().any(|t| t == "boundary");
-    if !m.best().is_some_and(boundary) || crate::compose::asks_certification(&q.text) {
+    if !m.best().is_some_and(boundary) || crate::compose::asks_about_the_isms(&q.text) {
         return m;
     }
     let Some(i) = m.candidates.iter().position(|c| !boundary(c)) else {
