@@ -14,8 +14,15 @@ Examples:
   qfill fill vendor-q.xlsx --bank ./answer-bank --mappings ./mappings --audience nda
   qfill fill odd-layout.xlsx --sheet Security --header-row 4 --question-col C --answer-col D";
 
+const EXIT_HELP: &str = "\
+Exit status:
+  0  done (also when some questions are left for review)
+  1  findings (bank lint errors, an eval bound missed, batch files that failed),
+     or the work could not be done (unreadable input, invalid bank, unwritable output)
+  2  bad command-line usage";
+
 #[derive(Parser, Debug)]
-#[command(name = "qfill", version, about = ABOUT, propagate_version = true)]
+#[command(name = "qfill", version, about = ABOUT, propagate_version = true, after_help = EXIT_HELP)]
 pub struct Cli {
     /// Say nothing on stderr but errors and failed files: no detected layout, summary, notes or progress bars
     #[arg(short, long, global = true)]
@@ -82,7 +89,7 @@ pub struct ApplyArgs {
     #[arg(short, long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
     /// Who receives the filled workbook; NDA answers stay out of a public one
-    #[arg(long, value_enum, default_value_t = Audience::Public)]
+    #[arg(long, value_parser = audience(), default_value = "public")]
     pub audience: Audience,
     /// Replace the filled workbook if it exists
     #[arg(long)]
@@ -347,7 +354,7 @@ pub struct LayoutArgs {
 #[derive(Args, Debug, Clone)]
 pub struct AnswerArgs {
     /// Who receives the filled workbook; `public` withholds NDA entries and SoA justifications
-    #[arg(long, value_enum, default_value_t = Audience::Public)]
+    #[arg(long, value_parser = audience(), default_value = "public")]
     pub audience: Audience,
     /// Also write `review` suggestions into the filled workbook
     #[arg(long)]
@@ -492,3 +499,69 @@ impl std::fmt::Display for UsageError {
 }
 
 impl std::error::Error for UsageError {}
+
+/// How a run ends, mapped to the process's exit status in one place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    Success,
+    /// The command ran and found problems: lint errors, a missed eval bound,
+    /// batch files that failed.
+    Findings,
+    /// The work could not be done.
+    Error,
+    /// The command line was wrong.
+    Usage,
+}
+
+impl ExitStatus {
+    /// A command's result: `Ok(false)` is findings.
+    pub fn of(result: &anyhow::Result<bool>) -> ExitStatus {
+        match result {
+            Ok(true) => ExitStatus::Success,
+            Ok(false) => ExitStatus::Findings,
+            Err(e) if e.chain().any(|c| c.is::<UsageError>()) => ExitStatus::Usage,
+            Err(_) => ExitStatus::Error,
+        }
+    }
+
+    /// The documented codes (`--help`, README, the format specification).
+    pub fn code(self) -> u8 {
+        match self {
+            ExitStatus::Success => 0,
+            ExitStatus::Findings | ExitStatus::Error => 1,
+            ExitStatus::Usage => 2,
+        }
+    }
+}
+
+#[cfg(test)]
+mod exit_tests {
+    use super::*;
+
+    #[test]
+    fn exit_statuses_follow_the_contract() {
+        assert_eq!(ExitStatus::of(&Ok(true)).code(), 0);
+        assert_eq!(ExitStatus::of(&Ok(false)), ExitStatus::Findings);
+        assert_eq!(ExitStatus::of(&Ok(false)).code(), 1);
+        let usage: anyhow::Result<bool> =
+            Err(anyhow::Error::new(UsageError("bad".into())).context("fill"));
+        assert_eq!(ExitStatus::of(&usage), ExitStatus::Usage);
+        assert_eq!(ExitStatus::of(&usage).code(), 2);
+        let failed: anyhow::Result<bool> = Err(anyhow::anyhow!("q.xlsx: no such file"));
+        assert_eq!(ExitStatus::of(&failed).code(), 1);
+    }
+}
+
+/// `--audience`: the model's `Audience`, read here so that the model knows
+/// nothing of the command line.
+fn audience() -> impl clap::builder::TypedValueParser<Value = Audience> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    PossibleValuesParser::new([
+        PossibleValue::new("public").help("Anyone: NDA entries and SoA justifications are withheld"),
+        PossibleValue::new("nda").help("A buyer under NDA: confidential entries may be used"),
+    ])
+    .map(|s| match s.as_str() {
+        "nda" => Audience::Nda,
+        _ => Audience::Public,
+    })
+}

@@ -23,15 +23,10 @@ fn main() -> ExitCode {
         cli::Command::Completions(a) => commands::completions::completions(a).map(|()| true),
         cli::Command::Man => commands::completions::man().map(|()| true),
     };
-    match result {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::from(1),
-        Err(e) => {
-            // One line: the cause chain joined, most specific last.
-            let msg: Vec<String> = e.chain().map(ToString::to_string).collect();
-            eprintln!("error: {}", qfill::messages::visible(&msg.join(": ")));
-            let usage = e.chain().any(|c| c.is::<cli::UsageError>());
-            ExitCode::from(if usage { 2 } else { 1 })
-        }
+    if let Err(e) = &result {
+        // One line: the cause chain joined, most specific last.
+        let msg: Vec<String> = e.chain().map(ToString::to_string).collect();
+        eprintln!("error: {}", qfill::messages::visible(&msg.join(": ")));
     }
+    ExitCode::from(cli::ExitStatus::of(&result).code())
 }

@@ -101,7 +101,7 @@ impl fmt::Display for Status {
 }
 
 /// Who will read the filled workbook.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Audience {
     /// Anyone: NDA entries and SoA justifications are withheld.
