@@ -557,7 +557,8 @@ mod exit_tests {
 fn audience() -> impl clap::builder::TypedValueParser<Value = Audience> {
     use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
     PossibleValuesParser::new([
-        PossibleValue::new("public").help("Anyone: NDA entries and SoA justifications are withheld"),
+        PossibleValue::new("public")
+            .help("Anyone: NDA entries and SoA justifications are withheld"),
         PossibleValue::new("nda").help("A buyer under NDA: confidential entries may be used"),
     ])
     .map(|s| match s.as_str() {

@@ -671,3 +671,49 @@ fn a_sheet_name_cannot_inject_bank_entries_into_proposals() {
         "{text}"
     );
 }
+
+#[test]
+fn a_forced_rerun_that_fails_keeps_the_earlier_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    qfill()
+        .args(["fill", &fixture("vendor-assessment.xlsx")])
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let filled = out.join("vendor-assessment.filled.xlsx");
+    let review = out.join("vendor-assessment.review.xlsx");
+    let before = (
+        std::fs::read(&filled).unwrap(),
+        std::fs::read(&review).unwrap(),
+    );
+    // The last output cannot be written: its folder is a file.
+    let blocker = dir.path().join("not-a-folder");
+    std::fs::write(&blocker, b"x").unwrap();
+    qfill()
+        .args([
+            "fill",
+            &fixture("vendor-assessment.xlsx"),
+            "--force",
+            "--audience",
+            "nda",
+        ])
+        .arg("-o")
+        .arg(&out)
+        .arg("--json")
+        .arg(blocker.join("q.json"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not a folder"));
+    assert_eq!(
+        std::fs::read(&filled).unwrap(),
+        before.0,
+        "filled workbook kept"
+    );
+    assert_eq!(
+        std::fs::read(&review).unwrap(),
+        before.1,
+        "review workbook kept"
+    );
+}
