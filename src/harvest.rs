@@ -216,16 +216,7 @@ pub fn suggest_controls(question: &str) -> Vec<ControlId> {
 
 /// Yes / No / NA from an answer cell, as a bank `short`.
 pub fn short_answer(value: &str) -> Option<String> {
-    let v = value.trim().to_lowercase();
-    let v = v
-        .trim_start_matches(|c: char| c.is_ascii_digit())
-        .trim_start_matches([')', '.', '-', ' ']);
-    match v {
-        "yes" | "y" | "si" | "sí" | "true" | "x" => Some("Yes".into()),
-        "no" | "n" | "false" => Some("No".into()),
-        "na" | "n/a" | "n.a." | "not applicable" => Some("NA".into()),
-        _ => None,
-    }
+    crate::values::polarity(value).map(|p| p.short().to_string())
 }
 
 /// A new entry id, `KIND.SOURCE.KEY`, from a question id or else the

@@ -20,4 +20,5 @@ pub mod model;
 pub mod pipeline;
 pub mod source;
 pub mod text;
+pub mod values;
 pub mod write;

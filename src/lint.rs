@@ -536,11 +536,12 @@ fn duplicates(bank: &Bank) -> Vec<Finding> {
     out
 }
 
+/// Yes or No; N/A contradicts neither.
 fn polarity(s: &str) -> Option<bool> {
-    match s.trim().to_lowercase().as_str() {
-        "yes" | "y" | "true" => Some(true),
-        "no" | "n" | "false" => Some(false),
-        _ => None,
+    match crate::values::polarity(s)? {
+        crate::values::Polarity::Yes => Some(true),
+        crate::values::Polarity::No => Some(false),
+        crate::values::Polarity::NotApplicable => None,
     }
 }
 

@@ -9,7 +9,7 @@ use crate::mappings::Mappings;
 use crate::matching::followup::{self, FollowUp, Leans};
 use crate::matching::{Candidate, MatchResult, Matcher, Query, Signals};
 use crate::model::{Audience, Circle, ControlId, Status};
-use crate::write::cells::{Fit, fit, pick_allowed};
+use crate::values::{Fit, fit, pick_allowed};
 use anyhow::Result;
 
 /// The bank, its mappings and the matcher over it: what answers questions,

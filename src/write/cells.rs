@@ -2,6 +2,7 @@
 
 use crate::ingest::AnswerTarget;
 use crate::pipeline::Outcome;
+use crate::values::{Polarity, pick_allowed, polarity};
 
 /// One value to put into the buyer's sheet (0-based row and column).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -10,76 +11,6 @@ pub struct Placement {
     pub row: u32,
     pub col: u32,
     pub value: String,
-}
-
-/// Yes/No/N/A meaning of a short answer or a dropdown option.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Polarity {
-    Yes,
-    No,
-    NotApplicable,
-}
-
-fn polarity(value: &str) -> Option<Polarity> {
-    // Ordinal prefixes such as "1) Yes" or "2 - No" are common in dropdowns.
-    let v = value.trim().to_lowercase();
-    let v = v
-        .trim_start_matches(|c: char| c.is_ascii_digit())
-        .trim_start_matches([')', '.', '-', ':', ' '])
-        .trim();
-    match v {
-        "yes" | "y" | "si" | "sí" | "oui" | "ja" | "true" | "x" | "implemented" => {
-            Some(Polarity::Yes)
-        }
-        "no" | "n" | "non" | "nein" | "false" => Some(Polarity::No),
-        "n/a" | "na" | "n.a." | "not applicable" | "no aplica" | "n/d" => {
-            Some(Polarity::NotApplicable)
-        }
-        _ => None,
-    }
-}
-
-/// The allowed value that says the same as `short`, if any.
-pub fn pick_allowed(short: &str, allowed: &[String]) -> Option<String> {
-    if let Some(exact) = allowed
-        .iter()
-        .find(|a| a.trim().eq_ignore_ascii_case(short.trim()))
-    {
-        return Some(exact.clone());
-    }
-    let p = polarity(short)?;
-    allowed.iter().find(|a| polarity(a) == Some(p)).cloned()
-}
-
-/// How much of an answer a question's row can take.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Fit {
-    /// The full answer has a cell.
-    Full,
-    /// Only the short answer (a dropdown value or a mark) fits.
-    ShortOnly(String),
-    /// No cell takes this answer.
-    Nowhere,
-}
-
-/// Where the answer to `q` can go, given its short form.
-pub fn fit(q: &crate::ingest::Question, short: Option<&str>) -> Fit {
-    if q.comment_col.is_some() {
-        return Fit::Full;
-    }
-    let short_fit = |v: Option<String>| v.map_or(Fit::Nowhere, Fit::ShortOnly);
-    match &q.answer {
-        AnswerTarget::Cell(_) => match &q.allowed {
-            Some(allowed) => short_fit(short.and_then(|s| pick_allowed(s, allowed))),
-            None => Fit::Full,
-        },
-        AnswerTarget::Marks { na, .. } => short_fit(match short.and_then(polarity) {
-            Some(Polarity::NotApplicable) if na.is_none() => None,
-            Some(_) => short.map(str::to_string),
-            None => None,
-        }),
-        AnswerTarget::None => Fit::Nowhere,
-    }
 }
 
 /// The cells an outcome writes; empty when nothing is written.
