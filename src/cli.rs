@@ -61,6 +61,9 @@ pub enum Command {
     /// Turn reviewers' edits and new answers into proposals for the bank
     #[command(after_help = "Example:\n  qfill learn out/vendor-q.review.xlsx")]
     Learn(LearnArgs),
+    /// Read your Statement of Applicability from its spreadsheet, or write it out as one
+    #[command(subcommand)]
+    Soa(SoaCommand),
     /// Print a shell completion script
     #[command(
         after_help = "Examples:\n  qfill completions bash > ~/.local/share/bash-completion/completions/qfill\n  qfill completions zsh > ~/.zfunc/_qfill\n  qfill completions fish > ~/.config/fish/completions/qfill.fish"
@@ -565,4 +568,73 @@ fn audience() -> impl clap::builder::TypedValueParser<Value = Audience> {
         "nda" => Audience::Nda,
         _ => Audience::Public,
     })
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SoaCommand {
+    /// Read an SoA spreadsheet into mappings/soa.toml: columns found by their labels,
+    /// the rows of each control merged, the 2022 id taken from the title text
+    #[command(
+        after_help = "Examples:\n  qfill soa import 'ISO 27001 SOA.xlsx'\n  qfill soa import soa.xlsx -o my-kit/mappings/soa.toml --force\n  qfill soa import soa.xlsx --sheet SOA --control-col C --applicable-col E --implemented-col I --json"
+    )]
+    Import(SoaImportArgs),
+    /// Write the SoA of the mappings as a spreadsheet
+    #[command(after_help = "Example:\n  qfill soa export --mappings my-kit/mappings -o soa.xlsx")]
+    Export(SoaExportArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct SoaImportArgs {
+    /// The SoA spreadsheet (xlsx, xls, ods, csv)
+    pub input: PathBuf,
+    /// The soa.toml to write
+    #[arg(
+        short,
+        long,
+        value_name = "FILE.toml",
+        default_value = "mappings/soa.toml"
+    )]
+    pub out: PathBuf,
+    /// Replace the soa.toml if it exists
+    #[arg(long)]
+    pub force: bool,
+    /// Print what was read as JSON
+    #[arg(long)]
+    pub json: bool,
+    /// The sheet that holds the SoA (default: the first whose labels fit)
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// The header row (1-based)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub header_row: Option<u32>,
+    /// The column with the 2022 control id or "id: title" (letter or number)
+    #[arg(long, value_name = "COL", value_parser = column)]
+    pub control_col: Option<u32>,
+    /// The column saying whether the control applies (Y/N)
+    #[arg(long, value_name = "COL", value_parser = column)]
+    pub applicable_col: Option<u32>,
+    /// The column saying how far it is implemented (Full, Partial, Not at all)
+    #[arg(long, value_name = "COL", value_parser = column)]
+    pub implemented_col: Option<u32>,
+    /// The column with the justification
+    #[arg(long, value_name = "COL", value_parser = column)]
+    pub justification_col: Option<u32>,
+}
+
+#[derive(Args, Debug)]
+pub struct SoaExportArgs {
+    /// Mappings folder (default: ./mappings if present, else built-in)
+    #[arg(long, value_name = "DIR")]
+    pub mappings: Option<PathBuf>,
+    /// The spreadsheet to write
+    #[arg(short, long, value_name = "FILE.xlsx")]
+    pub out: PathBuf,
+    /// Replace it if it exists
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// A column as a letter (`C`) or a 1-based number (`3`), 0-based.
+fn column(text: &str) -> Result<u32, String> {
+    crate::ingest::parse_col(text)
 }

@@ -18,6 +18,7 @@ pub mod matching;
 pub mod messages;
 pub mod model;
 pub mod pipeline;
+pub mod soa;
 pub mod source;
 pub mod text;
 pub mod values;

@@ -20,6 +20,7 @@ fn main() -> ExitCode {
         cli::Command::Bank(c) => commands::bank::run(c),
         cli::Command::Apply(a) => commands::apply::run(a).map(|()| true),
         cli::Command::Learn(a) => commands::learn::run(a).map(|()| true),
+        cli::Command::Soa(c) => commands::soa::run(c).map(|()| true),
         cli::Command::Completions(a) => commands::completions::completions(a).map(|()| true),
         cli::Command::Man => commands::completions::man().map(|()| true),
     };

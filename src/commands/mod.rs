@@ -9,6 +9,7 @@ pub mod fill;
 pub mod init;
 pub mod learn;
 pub mod search;
+pub mod soa;
 
 use crate::bank::Bank;
 use crate::cli::BankArgs;
