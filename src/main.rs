@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    qfill::ingest::install_panic_hook();
     qfill::messages::set_quiet(cli.quiet);
     let result = match &cli.command {
         cli::Command::Fill(a) => commands::fill::run(a).map(|()| true),

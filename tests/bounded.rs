@@ -208,3 +208,20 @@ fn one_hostile_file_never_stops_a_batch() {
     assert_eq!(backlog["failed"], 2, "{backlog}");
     assert!(dir.path().join("filled/good.filled.xlsx").exists());
 }
+
+#[test]
+fn a_workbook_the_reader_chokes_on_is_an_error_not_a_crash() {
+    // Found by the `ingest_xls` fuzz target: calamine panics on this stream.
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfb = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
+    cfb.create_stream("/Workbook")
+        .unwrap()
+        .write_all(&[23, 0, 0, 0, 0])
+        .unwrap();
+    let bytes = cfb.into_inner().into_inner();
+    std::fs::write(dir.path().join("choke.xls"), bytes).unwrap();
+    let (code, err) = bounded(dir.path(), &["fill", "choke.xls", "-o", "out"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("choke.xls: the file is corrupt"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

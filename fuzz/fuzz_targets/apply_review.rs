@@ -27,7 +27,7 @@ fuzz_target!(|data: &[u8]| {
     let mut zout = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for i in 0..zin.len() {
         let Ok(mut f) = zin.by_index(i) else { return };
-        let name = f.name().to_string();
+        let Ok(name) = f.name().map(|n| n.to_string()) else { return };
         let mut body = Vec::new();
         if std::io::Read::read_to_end(&mut f, &mut body).is_err() {
             return;

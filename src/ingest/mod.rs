@@ -225,7 +225,7 @@ pub fn read_bytes(bytes: &[u8], limits: &Limits) -> Result<Workbook> {
     }
     let sheets = match format {
         Format::Csv => vec![text::read_csv(bytes, limits).map_err(|e| anyhow!(e))?],
-        _ => read_spreadsheet(bytes, format)?,
+        _ => read_spreadsheet_guarded(bytes, format)?,
     };
     for s in &sheets {
         limits::check_dimensions(s.height(), s.width(), limits)
@@ -290,6 +290,36 @@ pub fn sniff(bytes: &[u8]) -> std::result::Result<Format, String> {
         return Ok(Format::Csv);
     }
     Err("not a spreadsheet (expected xlsx, xlsm, xls, xlsb, ods or csv content)".into())
+}
+
+thread_local! {
+    /// Set while a reader that may panic on a malformed file runs.
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Keeps the panic message of a guarded read off stderr: the user gets the
+/// one-line error instead. Other panics print as usual.
+pub fn install_panic_hook() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !GUARDED.with(|g| g.get()) {
+            default(info);
+        }
+    }));
+}
+
+/// calamine panics on some malformed files (fuzzing found an xls stream of
+/// five bytes that does): a panic there is a corrupt file, not a crash.
+fn read_spreadsheet_guarded(bytes: &[u8], format: Format) -> Result<Vec<Sheet>> {
+    GUARDED.with(|g| g.set(true));
+    let result = std::panic::catch_unwind(|| read_spreadsheet(bytes, format));
+    GUARDED.with(|g| g.set(false));
+    result.unwrap_or_else(|_| {
+        Err(anyhow!(
+            "the file is corrupt or not a valid {} workbook",
+            format.name()
+        ))
+    })
 }
 
 fn read_spreadsheet(bytes: &[u8], format: Format) -> Result<Vec<Sheet>> {
