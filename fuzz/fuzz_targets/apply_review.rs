@@ -6,7 +6,9 @@
 use libfuzzer_sys::fuzz_target;
 use std::io::Write;
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(
+    init: qfill::ingest::install_panic_hook(),
+    |data: &[u8]| {
     let mut book = rust_xlsxwriter::Workbook::new();
     let review = book.add_worksheet();
     if review.set_name("Review").is_err() {

@@ -6,7 +6,12 @@ use libfuzzer_sys::fuzz_target;
 use qfill::ingest::{self, Limits, Overrides};
 use std::io::Write;
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(
+    // As the binary does: a panic inside calamine on a malformed file is an
+    // error for the user (see `ingest::read_spreadsheet_guarded`); any other
+    // panic still aborts and is reported.
+    init: qfill::ingest::install_panic_hook(),
+    |data: &[u8]| {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let stored = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Stored);
