@@ -290,3 +290,111 @@ fn answers_before_boundaries(
 fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::AnswerTarget;
+
+    fn loaded() -> Loaded {
+        let mappings = Mappings::builtin().unwrap();
+        let bank = crate::bank::tests::starter_bank(&mappings);
+        let matcher = Matcher::new(&bank, &mappings).unwrap();
+        Loaded {
+            bank,
+            mappings,
+            matcher,
+        }
+    }
+
+    /// A question with a free-text answer cell and a comments column.
+    fn question(text: &str) -> Question {
+        Question {
+            comment_col: Some(3),
+            answer: AnswerTarget::Cell(2),
+            ..Question::standalone(text)
+        }
+    }
+
+    fn answer(q: &Question, l: &Loaded) -> Outcome {
+        let opts = Options {
+            signals: Signals::Lexical,
+            ..Options::default()
+        };
+        let query = Query {
+            text: &q.text,
+            vector: None,
+        };
+        answer_one(q, query, l, opts)
+    }
+
+    /// A question the starter bank answers with confidence.
+    const ASKED: &str = "Is data encrypted at rest?";
+
+    #[test]
+    fn a_question_the_bank_answers_is_answered_unreviewed() {
+        let l = loaded();
+        let o = answer(&question(ASKED), &l);
+        assert_eq!(o.status, Status::Auto, "{:?}", o.why);
+        assert!(o.answer.is_some());
+    }
+
+    #[test]
+    fn a_dropdown_without_the_short_answer_goes_to_review() {
+        let l = loaded();
+        let q = Question {
+            allowed: Some(vec!["Compliant".into(), "Not compliant".into()]),
+            ..question(ASKED)
+        };
+        let o = answer(&q, &l);
+        assert_eq!(o.status, Status::Review);
+        assert!(
+            o.why
+                .iter()
+                .any(|w| w.contains("not one of the dropdown's values")),
+            "{:?}",
+            o.why
+        );
+    }
+
+    #[test]
+    fn an_existing_answer_is_kept_unless_overwriting() {
+        let l = loaded();
+        let q = Question {
+            existing: Some("Yes, AES-256.".into()),
+            ..question(ASKED)
+        };
+        assert_eq!(answer(&q, &l).status, Status::Kept);
+        let overwrite = Options {
+            overwrite: true,
+            signals: Signals::Lexical,
+            ..Options::default()
+        };
+        let query = Query {
+            text: &q.text,
+            vector: None,
+        };
+        assert_eq!(answer_one(&q, query, &l, overwrite).status, Status::Auto);
+    }
+
+    #[test]
+    fn an_answer_past_the_cells_length_limit_is_cut_and_reviewed() {
+        let l = loaded();
+        let q = Question {
+            max_len: Some(40),
+            ..question(ASKED)
+        };
+        let o = answer(&q, &l);
+        assert_eq!(o.status, Status::Review);
+        assert!(
+            o.answer.as_deref().is_some_and(|a| a.chars().count() <= 40),
+            "{:?}",
+            o.answer
+        );
+        assert!(
+            o.why.iter().any(|w| w.contains("40-character limit")),
+            "{:?}",
+            o.why
+        );
+    }
+}
