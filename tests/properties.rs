@@ -19,6 +19,18 @@ static KIT: LazyLock<(Bank, Mappings, Matcher)> = LazyLock::new(|| {
     (bank, m, matcher)
 });
 
+/// The same kit as the pipeline takes it.
+static LOADED: LazyLock<qfill::pipeline::Loaded> = LazyLock::new(|| {
+    let mappings = Mappings::builtin().unwrap();
+    let bank = Bank::builtin(&mappings).unwrap();
+    let matcher = Matcher::new(&bank, &mappings).unwrap();
+    qfill::pipeline::Loaded {
+        bank,
+        mappings,
+        matcher,
+    }
+});
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -27,11 +39,19 @@ proptest! {
         let (bank, mappings, matcher) = &*KIT;
         let m = matcher.match_question(Query { text: &text, vector: None }, Signals::Both);
         prop_assert!((0.0..=1.0).contains(&m.confidence()));
+        // Candidates come best first, and no status is more confident than its confidence.
+        prop_assert!(m.candidates.windows(2).all(|w| w[0].similarity >= w[1].similarity));
+        prop_assert!(m.status != Status::Auto || m.status == matcher.status_for(m.confidence()));
         let entry = m.best().map(|c| &bank.entries[c.entry]);
         for audience in [Audience::Public, Audience::Nda] {
             let c = compose(&text, entry, m.status, mappings, audience);
-            if c.status == Some(Status::Auto) {
+            let status = c.status.unwrap_or(m.status);
+            if status == Status::Auto {
                 prop_assert!(c.answer.is_some());
+            }
+            // Nothing confidential goes out to the public unreviewed.
+            if audience == Audience::Public && entry.is_some_and(|e| e.visibility == qfill::model::Visibility::Nda) {
+                prop_assert!(status != Status::Auto || c.withheld);
             }
         }
     }
@@ -43,6 +63,14 @@ proptest! {
         let text = words.join(" ");
         let m = matcher.match_question(Query { text: &text, vector: None }, Signals::Both);
         prop_assert!((0.0..=1.0).contains(&m.confidence()));
+        // Operators are not syntax: through the whole pipeline, a text of
+        // nothing but them is never answered unreviewed.
+        if words.iter().all(|w| w != &"encrypt") {
+            let opts = qfill::pipeline::Options { signals: Signals::Lexical, ..Default::default() };
+            let q = qfill::ingest::Question::standalone(&text);
+            let out = qfill::pipeline::run(std::slice::from_ref(&q), &LOADED, opts).unwrap();
+            prop_assert!(out[0].status != Status::Auto, "{text}");
+        }
     }
 
     #[test]

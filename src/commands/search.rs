@@ -6,7 +6,7 @@ use crate::compose::compose;
 use crate::ingest::Question;
 use crate::matching::Signals;
 use crate::model::{Audience, Status};
-use crate::pipeline::{Options, answer_one};
+use crate::pipeline::{self, Options};
 use anyhow::Result;
 use serde::Serialize;
 
@@ -47,7 +47,11 @@ pub fn run(args: &SearchArgs) -> Result<()> {
         overwrite: false,
         signals: Signals::Both,
     };
-    let outcome = answer_one(&question, encoded.query(0, &args.text), &loaded, options);
+    // The whole pipeline, as `fill` runs it on a one-question sheet (a text
+    // too short to stand alone is never answered unreviewed there either).
+    let outcome = pipeline::run(std::slice::from_ref(&question), &loaded, options)?
+        .pop()
+        .ok_or_else(|| anyhow::anyhow!("no outcome for the question"))?;
     let mut scored = matcher.rank(encoded.query(0, &args.text), args.top.max(1), Signals::Both);
     // Best first by confidence; the entry `fill` answers with is marked.
     let lead = outcome.bank_id.as_deref();
