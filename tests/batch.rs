@@ -202,6 +202,25 @@ fn up_to_date_files_are_skipped_unless_forced_or_changed() {
     std::fs::copy(fixture("short-form.csv"), root.join("a.csv")).unwrap();
     assert_eq!(run(&[]), vec!["a.csv=filled", "b.xlsx=skipped"]);
     assert_eq!(run(&["--force"]), vec!["a.csv=filled", "b.xlsx=filled"]);
+    // Changed mappings refill everything: the answers depend on them.
+    let mappings = dir.path().join("mappings");
+    std::fs::create_dir(&mappings).unwrap();
+    std::fs::write(
+        mappings.join("matching.toml"),
+        "[thresholds]\nauto = 0.9\nreview = 0.01\n",
+    )
+    .unwrap();
+    let with_mappings = ["--mappings", mappings.to_str().unwrap()];
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    run(&[with_mappings[0], with_mappings[1], "--force"]);
+    assert_eq!(run(&with_mappings), vec!["a.csv=skipped", "b.xlsx=skipped"]);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(
+        mappings.join("matching.toml"),
+        "[thresholds]\nauto = 0.95\nreview = 0.05\n",
+    )
+    .unwrap();
+    assert_eq!(run(&with_mappings), vec!["a.csv=filled", "b.xlsx=filled"]);
 }
 
 #[test]

@@ -128,7 +128,9 @@ pub fn run(args: &BatchArgs) -> Result<bool> {
     }
     let inputs = shard(unique_outputs(collect(&args.paths)?), args.shard)?;
     let loaded = load(&args.bank)?;
-    let bank_time = bank_modified(args.bank.bank.as_deref());
+    // Answers depend on the mappings too: a newer mappings file refills.
+    let bank_time = bank_modified(args.bank.bank.as_deref())
+        .max(mappings_modified(args.bank.mappings.as_deref()));
     let opts = FillOptions {
         audience: args.answers.audience,
         include_review: args.answers.include_review,
@@ -250,6 +252,24 @@ fn shard(inputs: Vec<Input>, shard: Option<(u32, u32)>) -> Result<Vec<Input>> {
 fn shard_of(relative: &Path, n: u32) -> u32 {
     let digest = Sha256::digest(relative.to_string_lossy().replace('\\', "/").as_bytes());
     (u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]])) % n
+}
+
+/// When the mappings last changed: the newest file of `--mappings` or
+/// `./mappings`; the built-in ones change with the binary, which
+/// `bank_modified` already counts.
+fn mappings_modified(dir: Option<&Path>) -> SystemTime {
+    let dir = dir.map(Path::to_path_buf).or_else(|| {
+        Path::new("mappings")
+            .is_dir()
+            .then(|| PathBuf::from("mappings"))
+    });
+    dir.and_then(|d| {
+        walkdir::WalkDir::new(d)
+            .into_iter()
+            .filter_map(|e| e.ok()?.metadata().ok()?.modified().ok())
+            .max()
+    })
+    .unwrap_or(SystemTime::UNIX_EPOCH)
 }
 
 /// When the bank last changed: its newest file, or the binary for the built-in bank.
