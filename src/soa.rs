@@ -304,27 +304,9 @@ pub fn to_toml(imported: &Imported, source: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::Value;
 
     fn sheet(rows: &[&[&str]]) -> Sheet {
-        Sheet {
-            name: "SOA".into(),
-            rows: rows
-                .iter()
-                .map(|r| {
-                    r.iter()
-                        .map(|c| {
-                            if c.is_empty() {
-                                Value::Empty
-                            } else {
-                                Value::Text(c.to_string())
-                            }
-                        })
-                        .collect()
-                })
-                .collect(),
-            ..Sheet::default()
-        }
+        Sheet::from_rows("SOA", rows)
     }
 
     #[test]

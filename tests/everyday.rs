@@ -7,6 +7,24 @@ use common::{qfill, read_json};
 use predicates::prelude::*;
 use std::path::Path;
 
+/// `qfill fill INPUT EXTRA… --json` next to the input, expecting success:
+/// the JSON report and what was said on stderr.
+fn fill_report(input: &Path, extra: &[&str]) -> (serde_json::Value, String) {
+    let json = input.with_extension("report.json");
+    let out = qfill()
+        .arg("fill")
+        .arg(input)
+        .args(extra)
+        .arg("--json")
+        .arg(&json)
+        .assert()
+        .success()
+        .get_output()
+        .stderr
+        .clone();
+    (read_json(&json), String::from_utf8_lossy(&out).into_owned())
+}
+
 fn csv(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, text).unwrap();
@@ -48,15 +66,8 @@ fn a_boundary_statement_never_replaces_the_answer_to_a_legal_question() {
         "gdpr.csv",
         "Question,Answer\nAre you GDPR compliant?,\n",
     );
-    let json = dir.path().join("gdpr.json");
-    qfill()
-        .arg("fill")
-        .arg(&one)
-        .arg("--json")
-        .arg(&json)
-        .assert()
-        .success();
-    let q = &read_json(&json)["questions"][0];
+    let (report, _) = fill_report(&one, &[]);
+    let q = &report["questions"][0];
     assert_eq!(q["status"], "review", "{q}");
     assert_ne!(q["bank_id"], "iso.not-legal-compliance", "{q}");
     let answer = q["answer"].as_str().unwrap_or_default();
@@ -67,15 +78,8 @@ fn a_boundary_statement_never_replaces_the_answer_to_a_legal_question() {
         "cert.csv",
         "Question,Answer\nDoes your ISO 27001 certification make you GDPR compliant?,\n",
     );
-    let json = dir.path().join("cert.json");
-    qfill()
-        .arg("fill")
-        .arg(&cert)
-        .arg("--json")
-        .arg(&json)
-        .assert()
-        .success();
-    let q = &read_json(&json)["questions"][0];
+    let (report, _) = fill_report(&cert, &[]);
+    let q = &report["questions"][0];
     assert_eq!(q["bank_id"], "iso.not-legal-compliance", "{q}");
 }
 
@@ -177,18 +181,11 @@ fn an_answer_with_no_column_for_its_text_is_not_auto() {
             ["P-2", "Is data encrypted at rest?", "", "", ""],
         ],
     );
-    let json = dir.path().join("q.json");
-    qfill()
-        .arg("fill")
-        .arg(&input)
-        .arg("--json")
-        .arg(&json)
-        .assert()
-        .success()
-        .stderr(predicate::str::contains(
-            "have no column for their full text and are left for review: Product:2",
-        ));
-    let report = read_json(&json);
+    let (report, said) = fill_report(&input, &[]);
+    assert!(
+        said.contains("have no column for their full text and are left for review: Product:2"),
+        "{said}"
+    );
     for q in report["questions"].as_array().unwrap() {
         assert_ne!(q["status"], "auto", "{q}");
         let why = q["why"].to_string();
@@ -219,16 +216,8 @@ fn a_repeated_section_header_names_the_comments_column() {
             ["P-3", "Do you back up customer data daily?", "", "", ""],
         ],
     );
-    let json = dir.path().join("q.json");
-    qfill()
-        .arg("fill")
-        .arg(&input)
-        .arg("--json")
-        .arg(&json)
-        .assert()
-        .success()
-        .stderr(predicate::str::contains("comments in D"));
-    let report = read_json(&json);
+    let (report, said) = fill_report(&input, &[]);
+    assert!(said.contains("comments in D"), "{said}");
     let questions = report["questions"].as_array().unwrap();
     assert_eq!(questions.len(), 3);
     for q in questions {
@@ -267,15 +256,7 @@ fn a_control_matrix_beside_the_questionnaire_is_left_alone() {
         .unwrap();
     }
     wb.save(&input).unwrap();
-    let json = dir.path().join("q.json");
-    qfill()
-        .arg("fill")
-        .arg(&input)
-        .args(["--overwrite", "--json"])
-        .arg(&json)
-        .assert()
-        .success();
-    let report = read_json(&json);
+    let (report, _) = fill_report(&input, &["--overwrite"]);
     let sheets: Vec<&str> = report["questions"]
         .as_array()
         .unwrap()
@@ -306,15 +287,7 @@ fn search_and_fill_answer_a_question_the_same_way() {
         text.push_str(&format!("\"{q}\",\n"));
     }
     let input = csv(dir.path(), "q.csv", &text);
-    let json = dir.path().join("q.json");
-    qfill()
-        .arg("fill")
-        .arg(&input)
-        .arg("--json")
-        .arg(&json)
-        .assert()
-        .success();
-    let filled = read_json(&json);
+    let (filled, _) = fill_report(&input, &[]);
     for (i, q) in questions.iter().enumerate() {
         let out = qfill()
             .args(["search", q, "--json", "--top", "6"])

@@ -772,27 +772,10 @@ fn existing_answer(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::{Format, Value};
+    use crate::ingest::Format;
 
     fn sheet(rows: &[&[&str]]) -> Sheet {
-        Sheet {
-            name: "S".into(),
-            rows: rows
-                .iter()
-                .map(|r| {
-                    r.iter()
-                        .map(|c| {
-                            if c.is_empty() {
-                                Value::Empty
-                            } else {
-                                Value::Text(c.to_string())
-                            }
-                        })
-                        .collect()
-                })
-                .collect(),
-            ..Sheet::default()
-        }
+        Sheet::from_rows("S", rows)
     }
 
     fn book(sheets: Vec<Sheet>) -> Workbook {

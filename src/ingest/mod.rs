@@ -155,6 +155,25 @@ impl Sheet {
     }
 }
 
+#[cfg(test)]
+impl Sheet {
+    /// A sheet of text cells for unit tests; empty strings are empty cells.
+    pub fn from_rows(name: &str, rows: &[&[&str]]) -> Sheet {
+        let cell = |c: &&str| {
+            if c.is_empty() {
+                Value::Empty
+            } else {
+                Value::Text(c.to_string())
+            }
+        };
+        Sheet {
+            name: name.into(),
+            rows: rows.iter().map(|r| r.iter().map(cell).collect()).collect(),
+            ..Sheet::default()
+        }
+    }
+}
+
 /// A questionnaire as read from disk.
 #[derive(Debug, Clone)]
 pub struct Workbook {
