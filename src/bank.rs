@@ -72,6 +72,21 @@ pub struct Entry {
     pub placeholder: Option<String>,
 }
 
+impl Entry {
+    /// When the entry was last reviewed, if it says.
+    pub fn reviewed_on(&self) -> Option<jiff::civil::Date> {
+        let d = self.reviewed?;
+        jiff::civil::Date::new(d.year as i16, d.month as i8, d.day as i8).ok()
+    }
+
+    /// Not reviewed within `max_age_days` of `today`, or never: lint,
+    /// coverage and audit all ask this.
+    pub fn stale(&self, today: jiff::civil::Date, max_age_days: i64) -> bool {
+        self.reviewed_on()
+            .is_none_or(|d| i64::from((today - d).get_days()) > max_age_days)
+    }
+}
+
 /// The whole bank, entries in file order.
 #[derive(Debug, Clone)]
 pub struct Bank {

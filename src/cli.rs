@@ -64,6 +64,12 @@ pub enum Command {
     /// Read your Statement of Applicability from its spreadsheet, or write it out as one
     #[command(subcommand)]
     Soa(SoaCommand),
+    /// Draw a filled questionnaire as the three circles of the ISO/IEC 27001 boundary, as one HTML page
+    #[command(after_help = REPORT_EXAMPLES)]
+    Report(ReportArgs),
+    /// Check that the questionnaires you sent agree with each other and with the bank today
+    #[command(after_help = AUDIT_EXAMPLES)]
+    Audit(AuditArgs),
     /// Print a shell completion script
     #[command(
         after_help = "Examples:\n  qfill completions bash > ~/.local/share/bash-completion/completions/qfill\n  qfill completions zsh > ~/.zfunc/_qfill\n  qfill completions fish > ~/.config/fish/completions/qfill.fish"
@@ -240,6 +246,27 @@ pub struct LintArgs {
     pub json: bool,
 }
 
+const REPORT_EXAMPLES: &str = "\
+Examples:
+  qfill fill vendor-q.xlsx --json vendor-q.json --html     # NAME.report.html for your team
+  qfill report vendor-q.json --audience public -o to-buyer/ # the boundary brief for the buyer
+
+The page is one self-contained file (no network): open it in any browser, filter by
+circle, status and sheet, search, print. The public page carries no confidence, bank id,
+NDA-only answer or SoA justification.";
+
+const AUDIT_EXAMPLES: &str = "\
+Examples:
+  qfill audit sent/
+  qfill audit sent/acme.json sent/globex.review.xlsx sent/initech.filled.xlsx --json
+  qfill audit sent/ --xlsx audit.xlsx --max-age 548
+
+Finds the same bank entry or near-identical questions answered differently (conflict),
+answers that differ from what the bank says today (drift), and answers from entries since
+removed (removed) or not reviewed within --max-age days (stale).
+The exit status is 1 when there is a conflict, drift or removed entry (stale too with
+--deny-warnings), so it can run in CI.";
+
 const BATCH_EXAMPLES: &str = "\
 Examples:
   qfill batch backlog/ --out-dir filled/
@@ -401,6 +428,10 @@ pub struct FillArgs {
     /// Also write the per-question results as JSON to PATH (`-`: standard output)
     #[arg(long, value_name = "PATH")]
     pub json: Option<PathBuf>,
+    /// Also write NAME.report.html: the three circles with this questionnaire's
+    /// questions in them, for your team (`qfill report` makes the buyer's version)
+    #[arg(long)]
+    pub html: bool,
     #[command(flatten)]
     pub answers: AnswerArgs,
     /// Replace output files that already exist
@@ -410,6 +441,58 @@ pub struct FillArgs {
     pub bank: BankArgs,
     #[command(flatten)]
     pub layout: LayoutArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// A report written by `qfill fill --json`
+    pub json: PathBuf,
+    /// Who reads the page: internal (everything) or public (a boundary brief
+    /// for the buyer: no confidence, bank ids or NDA text)
+    #[arg(long, value_parser = report_audience(), default_value = "internal")]
+    pub audience: crate::write::html::ReportAudience,
+    /// Output folder (default: the report's folder)
+    #[arg(short, long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+    /// Replace the page if it exists
+    #[arg(long)]
+    pub force: bool,
+    /// The answer bank the questionnaire was filled from; a public page shows only its public answers
+    /// (default: ./answer-bank if present, else the built-in starter bank)
+    #[arg(long, value_name = "DIR")]
+    pub bank: Option<PathBuf>,
+    /// Mappings folder, for the scope statement (default: ./mappings if present, else built-in)
+    #[arg(long, value_name = "DIR")]
+    pub mappings: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct AuditArgs {
+    /// Filled workbooks, review workbooks or fill JSON reports, or folders of them
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Print JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+    /// Also write the findings as a workbook
+    #[arg(long, value_name = "PATH")]
+    pub xlsx: Option<PathBuf>,
+    /// Replace the --xlsx workbook if it exists
+    #[arg(long)]
+    pub force: bool,
+    /// Entries reviewed longer ago than this many days count as stale
+    #[arg(long, value_name = "DAYS", default_value_t = 365)]
+    pub max_age: i64,
+    /// The date to measure staleness from (default: today)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<jiff::civil::Date>,
+    /// Exit 1 on stale answers too, not only on conflicts, drift and removed entries
+    #[arg(long)]
+    pub deny_warnings: bool,
+    #[command(flatten)]
+    pub bank: BankArgs,
     #[command(flatten)]
     pub limits: LimitArgs,
 }
@@ -553,6 +636,24 @@ mod exit_tests {
         let failed: anyhow::Result<bool> = Err(anyhow::anyhow!("q.xlsx: no such file"));
         assert_eq!(ExitStatus::of(&failed).code(), 1);
     }
+}
+
+/// `--audience` of `report`: internal or public.
+fn report_audience()
+-> impl clap::builder::TypedValueParser<Value = crate::write::html::ReportAudience> {
+    use crate::write::html::ReportAudience;
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    PossibleValuesParser::new([
+        PossibleValue::new("internal")
+            .help("Your team: statuses, confidences, bank ids and why"),
+        PossibleValue::new("public").help(
+            "The buyer: scope, what the certificate covers, and the questions answered; no confidence, bank ids or NDA text",
+        ),
+    ])
+    .map(|s| match s.as_str() {
+        "public" => ReportAudience::Public,
+        _ => ReportAudience::Internal,
+    })
 }
 
 /// `--audience`: the model's `Audience`, read here so that the model knows

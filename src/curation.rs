@@ -75,11 +75,8 @@ pub fn coverage(
             .entry(e.owner.clone().unwrap_or_else(|| "(no owner)".into()))
             .or_default();
         owner.entries += 1;
-        let reviewed = e
-            .reviewed
-            .map(|d| jiff::civil::date(d.year as i16, d.month as i8, d.day as i8));
-        let stale = reviewed.is_none_or(|d| i64::from((today - d).get_days()) > max_age_days);
-        owner.stale += usize::from(stale);
+        let reviewed = e.reviewed_on();
+        owner.stale += usize::from(e.stale(today, max_age_days));
         if let Some(d) = reviewed {
             let d = d.to_string();
             if owner.oldest_review.as_ref().is_none_or(|o| d < *o) {

@@ -348,7 +348,7 @@ pub fn harvest(
 
 /// The answer a completed questionnaire gives to a question: its free text
 /// (or the answer cell's prose), and its Yes/No/NA.
-fn harvested_answer(book: &Workbook, q: &Question) -> Option<(String, Option<String>)> {
+pub fn harvested_answer(book: &Workbook, q: &Question) -> Option<(String, Option<String>)> {
     let sheet = &book.sheets[q.sheet_index];
     let short = q.existing.as_deref().and_then(short_answer);
     let free_text = q
@@ -366,7 +366,7 @@ fn harvested_answer(book: &Workbook, q: &Question) -> Option<(String, Option<Str
 
 /// The entry that asks the same thing as the question: one the matcher would
 /// answer it with unreviewed, and nothing less.
-fn same_question(a: &Approved, query: crate::matching::Query) -> Option<usize> {
+pub fn same_question(a: &Approved, query: crate::matching::Query) -> Option<usize> {
     let m = a.matcher.match_question(query, Signals::Both);
     m.best()
         .filter(|_| m.status == crate::model::Status::Auto)

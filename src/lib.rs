@@ -3,6 +3,7 @@
 //! The pipeline reads as the module tree: ingest → classify → matching →
 //! compose → write, with one module per subcommand under `commands`.
 
+pub mod audit;
 pub mod bank;
 pub mod classify;
 pub mod cli;

@@ -390,11 +390,10 @@ fn leaks(e: &Entry, bank: &Bank, secrets: &Secrets) -> Vec<Finding> {
 /// Stale reviews and missing owners.
 fn curation(e: &Entry, opts: &Options) -> Vec<Finding> {
     let mut out = Vec::new();
-    match e.reviewed {
-        Some(d) => {
-            let date = jiff::civil::date(d.year as i16, d.month as i8, d.day as i8);
+    match e.reviewed_on() {
+        Some(date) => {
             let age = i64::from((opts.today - date).get_days());
-            if age > opts.max_age_days {
+            if e.stale(opts.today, opts.max_age_days) {
                 out.push(finding(
                     Severity::Warning,
                     "stale",

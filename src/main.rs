@@ -22,6 +22,9 @@ fn main() -> ExitCode {
         cli::Command::Apply(a) => commands::apply::run(a).map(|()| true),
         cli::Command::Learn(a) => commands::learn::run(a).map(|()| true),
         cli::Command::Soa(c) => commands::soa::run(c).map(|()| true),
+        cli::Command::Report(a) => commands::report::run(a).map(|()| true),
+        // Conflicts are a result: exit 1 without "error:".
+        cli::Command::Audit(a) => commands::audit::run(a),
         cli::Command::Completions(a) => commands::completions::completions(a).map(|()| true),
         cli::Command::Man => commands::completions::man().map(|()| true),
     };

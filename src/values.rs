@@ -32,6 +32,26 @@ pub fn polarity(value: &str) -> Option<Polarity> {
     }
 }
 
+/// What an answer says by its opening: "Yes. We enforce…" is Yes, "No –
+/// we do not…" is No; a whole answer that is only a short value is that
+/// value. A lone letter opening a sentence ("X-ray…") says nothing.
+pub fn answer_polarity(answer: &str) -> Option<Polarity> {
+    if let Some(p) = polarity(answer) {
+        return Some(p);
+    }
+    let opening = answer
+        .trim_start()
+        .split(['.', ',', ';', ':', '!', '\n', '(', '\u{2013}', '\u{2014}'])
+        .next()
+        .unwrap_or("")
+        .trim();
+    let opening = opening.strip_suffix(" -").unwrap_or(opening).trim();
+    match polarity(opening) {
+        Some(_) if opening.chars().count() < 2 => None,
+        p => p,
+    }
+}
+
 /// The allowed value that says the same as `short`, if any.
 pub fn pick_allowed(short: &str, allowed: &[String]) -> Option<String> {
     if let Some(exact) = allowed
@@ -89,6 +109,24 @@ impl Polarity {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_answer_says_yes_or_no_by_its_opening() {
+        assert_eq!(
+            answer_polarity("Yes. MFA is enforced."),
+            Some(Polarity::Yes)
+        );
+        assert_eq!(answer_polarity("No, we do not."), Some(Polarity::No));
+        assert_eq!(answer_polarity("No – not yet."), Some(Polarity::No));
+        assert_eq!(answer_polarity("N/A"), Some(Polarity::NotApplicable));
+        assert_eq!(
+            answer_polarity("Not applicable: no offices."),
+            Some(Polarity::NotApplicable)
+        );
+        assert_eq!(answer_polarity("Nobody has access."), None);
+        assert_eq!(answer_polarity("X. Access is logged."), None);
+        assert_eq!(answer_polarity("We encrypt data at rest."), None);
+    }
 
     #[test]
     fn values_in_several_languages_and_numbered_dropdowns() {

@@ -139,6 +139,7 @@ pub fn run(args: &BatchArgs) -> Result<bool> {
         overrides: overrides(&args.layout),
         limits: args.limits.limits(),
         json: None,
+        html: false,
         output_stem: None,
     };
     let pool = rayon::ThreadPoolBuilder::new()

@@ -21,6 +21,8 @@ pub struct FillOptions {
     pub limits: Limits,
     /// Where the JSON report goes, if anywhere.
     pub json: Option<PathBuf>,
+    /// Also write the boundary report, NAME.report.html, for the team.
+    pub html: bool,
     /// The name outputs are called by, when not the input's stem (batch
     /// inputs that would share outputs).
     pub output_stem: Option<String>,
@@ -55,6 +57,7 @@ pub fn run(args: &FillArgs) -> Result<()> {
         overrides: overrides(&args.layout),
         limits: args.limits.limits(),
         json: args.json.clone(),
+        html: args.html,
         output_stem: None,
     };
     // Reading the questionnaire does not need the bank: both at once.
@@ -189,9 +192,22 @@ pub fn fill_read(
             bytes: review?,
         },
     ];
+    let report = write::json::report(&input_name, &book.sha256, &loaded.bank.version, &outcomes);
+    if opts.html {
+        outputs.push(Output {
+            path: opts.output(input, out_dir, "report.html"),
+            bytes: write::html::render(
+                &report,
+                &loaded.mappings,
+                &loaded.bank,
+                write::html::ReportAudience::Internal,
+            )
+            .into_bytes(),
+        });
+    }
     let json = opts.json.as_ref().map(|path| Output {
         path: path.clone(),
-        bytes: write::json::render(&input_name, &book.sha256, &loaded.bank.version, &outcomes),
+        bytes: write::json::render(&report),
     });
     // `--json -` is standard output, written once the files are in place.
     let (stdout, file) = match json {

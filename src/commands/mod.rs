@@ -1,6 +1,7 @@
 //! One module per subcommand, plus what they share: loading the bank.
 
 pub mod apply;
+pub mod audit;
 pub mod bank;
 pub mod batch;
 pub mod completions;
@@ -8,6 +9,7 @@ pub mod eval;
 pub mod fill;
 pub mod init;
 pub mod learn;
+pub mod report;
 pub mod search;
 pub mod soa;
 

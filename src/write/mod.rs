@@ -6,6 +6,7 @@
 
 pub mod cells;
 pub mod csv_out;
+pub mod html;
 pub mod json;
 pub mod patch;
 pub mod rebuild;
