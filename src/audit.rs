@@ -20,9 +20,11 @@ pub struct Given {
     /// The entry the answer came from: recorded by qfill (JSON, review
     /// workbook) or, for a filled workbook, matched now.
     pub bank_id: Option<String>,
-    /// The entry was matched now, not recorded when the answer was made.
+    /// The entry is qfill's match, not the answer's source: a filled
+    /// workbook's cell matched now, or an answer the questionnaire already
+    /// held (`kept`). The answer may be in the company's own words.
     #[serde(skip)]
-    pub matched: bool,
+    pub inferred: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -76,9 +78,9 @@ pub fn audit(given: &[Given], bank: &Bank, opts: &Options) -> Vec<Finding> {
     for (id, places) in by_entry(given) {
         match by_id.get(id) {
             None => {
-                // A match made now always names an entry of the bank; only a recorded id can be gone.
+                // Only an entry an answer was given from can be gone.
                 let recorded: Vec<usize> =
-                    places.into_iter().filter(|&i| !given[i].matched).collect();
+                    places.into_iter().filter(|&i| !given[i].inferred).collect();
                 if !recorded.is_empty() {
                     out.push(Finding {
                         kind: Kind::Removed,
@@ -93,10 +95,10 @@ pub fn audit(given: &[Given], bank: &Bank, opts: &Options) -> Vec<Finding> {
                     .iter()
                     .copied()
                     .filter(|&i| {
-                        // An answer matched now may be the company's own words, not
-                        // the entry's: only an opposite Yes/No is drift then.
+                        // An answer in the company's own words is not the entry's
+                        // text: only an opposite Yes/No is drift then.
                         let g = &given[i];
-                        if g.matched {
+                        if g.inferred {
                             contradicts(&g.answer, e)
                         } else {
                             !says_what_the_entry_says(&g.answer, e)
@@ -336,7 +338,7 @@ mod tests {
             question: q.into(),
             answer: answer.into(),
             bank_id: id.map(str::to_string),
-            matched: false,
+            inferred: false,
         }
     }
 
@@ -438,7 +440,7 @@ mod tests {
             "Yes, see our policy.",
             Some("iam.mfa"),
         );
-        own.matched = true;
+        own.inferred = true;
         assert!(audit(std::slice::from_ref(&own), &b, &opts()).is_empty());
         own.answer = "No, not yet.".into();
         let f = audit(&[own], &b, &opts());

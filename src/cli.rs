@@ -17,7 +17,8 @@ Examples:
 const EXIT_HELP: &str = "\
 Exit status:
   0  done (also when some questions are left for review)
-  1  findings (bank lint errors, an eval bound missed, batch files that failed),
+  1  findings (bank lint errors, an eval bound missed, batch files that failed,
+     audit conflicts or drift),
      or the work could not be done (unreadable input, invalid bank, unwritable output)
   2  bad command-line usage";
 

@@ -51,7 +51,18 @@ fn two_questionnaires_filled_from_one_bank_are_consistent() {
             .assert()
             .success();
     }
-    // The filled workbooks alone, as buyers received them.
+    // The review workbooks (what the team decided; the kept insurance answer
+    // is the company's own words, not drift) ...
+    let (report, code) = audit(&[sent.as_os_str()]);
+    let files = report["files"].as_array().unwrap();
+    assert!(
+        files
+            .iter()
+            .all(|f| f.as_str().unwrap().ends_with(".review.xlsx")),
+        "{report}"
+    );
+    assert_eq!((kinds(&report), code), (vec![], 0), "{report:#}");
+    // ... and the filled workbooks alone, as buyers received them.
     for review in ["acme.review.xlsx", "globex.review.xlsx"] {
         std::fs::remove_file(sent.join(review)).unwrap();
     }

@@ -82,6 +82,12 @@ fn fill_writes_the_internal_page_beside_the_other_outputs() {
         );
         assert!(page.contains(&total), "{total}");
     }
+    // Keyboard: each circle of the picture is a link, each section a summary to open.
+    assert_eq!(
+        page.matches(r##"<a class="ring" href="#circle="##).count(),
+        3
+    );
+    assert_eq!(page.matches("<summary>").count(), 3);
     // Self-contained: nothing is fetched, no script comes from elsewhere.
     for outside in ["<link", "<script src", "src=\"http", "@import", "url("] {
         assert!(!page.contains(outside), "`{outside}` in the page");
@@ -298,4 +304,14 @@ fn the_page_renders_in_a_browser_with_its_counts_and_filters() {
         png.starts_with(b"\x89PNG") && png.len() > 20_000,
         "a rendered screenshot"
     );
+    // It prints: every section, whatever the filters.
+    let pdf = dir.path().join("report.pdf");
+    let status = headless(&browser, &dir.path().join("profile3"))
+        .arg("--no-pdf-header-footer")
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(&url)
+        .output()
+        .unwrap();
+    assert!(status.status.success());
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
 }

@@ -118,7 +118,7 @@ fn answers_in(path: &Path, loaded: &Loaded, limits: &Limits) -> Result<Vec<Given
                     question: q.question,
                     answer: q.answer.filter(|a| !a.trim().is_empty())?,
                     bank_id: q.bank_id,
-                    matched: false,
+                    inferred: q.status == Status::Kept,
                 })
             })
             .collect());
@@ -140,9 +140,9 @@ fn answers_in(path: &Path, loaded: &Loaded, limits: &Limits) -> Result<Vec<Given
                 sheet: r.sheet,
                 row: r.row,
                 question: r.question,
+                inferred: r.status == review::Decision::Kept,
                 answer: r.answer,
                 bank_id: r.bank_id,
-                matched: false,
             })
             .collect());
     }
@@ -174,7 +174,7 @@ fn answers_in(path: &Path, loaded: &Loaded, limits: &Limits) -> Result<Vec<Given
                 question: q.text.clone(),
                 answer: answer.clone(),
                 bank_id: entry.map(|e| loaded.bank.entries[e].id.clone()),
-                matched: true,
+                inferred: true,
             }
         })
         .collect())
