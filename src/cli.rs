@@ -278,7 +278,8 @@ Examples:
 
 Every file gets NAME.filled.*, NAME.review.xlsx and NAME.json, mirroring the input
 folders under --out-dir; backlog.xlsx and backlog.json go into --out-dir (default: .).
-Files whose outputs are newer than both the input and the bank are skipped unless --force.
+A file already filled from the same bytes with the same bank, mappings, thresholds and
+options is skipped unless --force.
 The exit status is 1 when any file failed.";
 
 /// `I/N`: the I-th of N shards, counted from 1.

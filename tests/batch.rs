@@ -197,11 +197,37 @@ fn up_to_date_files_are_skipped_unless_forced_or_changed() {
     // Skipped files still count in the report.
     let report = read_json(&out.join("backlog.json"));
     assert_eq!(report["files"][1]["questions"], 3);
-    // A changed input is filled again.
-    std::thread::sleep(std::time::Duration::from_millis(20));
+    // The same bytes copied again (a checkout, a restore) are not a change ...
     std::fs::copy(fixture("short-form.csv"), root.join("a.csv")).unwrap();
+    assert_eq!(run(&[]), vec!["a.csv=skipped", "b.xlsx=skipped"]);
+    // ... a changed input is filled again.
+    let mut changed = std::fs::read_to_string(fixture("short-form.csv")).unwrap();
+    changed.push_str("Do you encrypt backups?,\n");
+    std::fs::write(root.join("a.csv"), changed).unwrap();
     assert_eq!(run(&[]), vec!["a.csv=filled", "b.xlsx=skipped"]);
     assert_eq!(run(&["--force"]), vec!["a.csv=filled", "b.xlsx=filled"]);
+    // Other thresholds or options give other answers: everything is refilled.
+    assert_eq!(
+        run(&["--auto-threshold", "0.97"]),
+        vec!["a.csv=filled", "b.xlsx=filled"]
+    );
+    assert_eq!(
+        run(&["--auto-threshold", "0.97"]),
+        vec!["a.csv=skipped", "b.xlsx=skipped"]
+    );
+    assert_eq!(
+        run(&["--include-review"]),
+        vec!["a.csv=filled", "b.xlsx=filled"]
+    );
+    // A report someone edited, or one from an older qfill, is not trusted to skip.
+    let json = out.join("a.json");
+    let mut report = read_json(&json);
+    report["answers_key"] = serde_json::json!("forged");
+    std::fs::write(&json, serde_json::to_vec(&report).unwrap()).unwrap();
+    assert_eq!(
+        run(&["--include-review"]),
+        vec!["a.csv=filled", "b.xlsx=skipped"]
+    );
     // Changed mappings refill everything: the answers depend on them.
     let mappings = dir.path().join("mappings");
     std::fs::create_dir(&mappings).unwrap();
@@ -211,10 +237,8 @@ fn up_to_date_files_are_skipped_unless_forced_or_changed() {
     )
     .unwrap();
     let with_mappings = ["--mappings", mappings.to_str().unwrap()];
-    std::thread::sleep(std::time::Duration::from_millis(20));
     run(&[with_mappings[0], with_mappings[1], "--force"]);
     assert_eq!(run(&with_mappings), vec!["a.csv=skipped", "b.xlsx=skipped"]);
-    std::thread::sleep(std::time::Duration::from_millis(20));
     std::fs::write(
         mappings.join("matching.toml"),
         "[thresholds]\nauto = 0.95\nreview = 0.05\n",

@@ -12,6 +12,20 @@ use qfill::write::FilledWriter;
 use qfill::write::rebuild::RebuildWriter;
 use std::sync::LazyLock;
 
+/// Any text with a piece of markup somewhere in it.
+fn with_markup() -> impl Strategy<Value = String> {
+    let markup = prop::sample::select(vec![
+        "<script>alert(1)</script>",
+        "\"><img src=x onerror=alert(1)>",
+        "</td></tr><iframe>",
+        "<!--",
+        "<b>bold</b>",
+        "&amp;&lt;",
+        "'",
+    ]);
+    (".{0,20}", markup, ".{0,20}").prop_map(|(a, m, b)| format!("{a}{m}{b}"))
+}
+
 static KIT: LazyLock<(Bank, Mappings, Matcher)> = LazyLock::new(|| {
     let m = Mappings::builtin().unwrap();
     let bank = Bank::builtin(&m).unwrap();
@@ -33,6 +47,43 @@ static LOADED: LazyLock<qfill::pipeline::Loaded> = LazyLock::new(|| {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Whatever a fill report holds, the page has only its own markup: no
+    /// tag, attribute or script comes from the report's text.
+    #[test]
+    fn report_text_never_becomes_markup(
+        sheet in with_markup(),
+        question in with_markup(),
+        answer in with_markup(),
+        why in with_markup(),
+    ) {
+        use qfill::write::{html, json};
+        let (bank, mappings, _) = &*KIT;
+        let report = json::Report {
+            input: question.clone(),
+            input_sha256: sheet.clone(),
+            bank_version: answer.clone(),
+            answers_key: None,
+            questions: vec![json::JsonQuestion {
+                sheet, row: 2, question_id: Some(why.clone()), question,
+                circle: qfill::model::Circle::Isms, status: Status::Auto, confidence: 0.5,
+                bank_id: Some(answer.clone()), answer: Some(answer), controls: vec![],
+                why: vec![why], alternatives: vec![],
+            }],
+        };
+        let empty = json::Report { questions: vec![], ..report.clone() };
+        for audience in [html::ReportAudience::Internal, html::ReportAudience::Public] {
+            let page = html::render(&report, mappings, bank, audience);
+            let baseline = html::render(&empty, mappings, bank, audience);
+            // Every `<` and `"` of the text was escaped: the page has the
+            // tags of an empty report plus the rows' own, and one script.
+            prop_assert_eq!(page.matches("<script").count(), 1);
+            prop_assert_eq!(page.matches("</script>").count(), 1);
+            for planted in ["<img", "<!--", "<b>", "<iframe"] {
+                prop_assert_eq!(page.contains(planted), baseline.contains(planted), "{}", planted);
+            }
+        }
+    }
 
     #[test]
     fn matching_and_composing_never_fail(text in any::<String>()) {

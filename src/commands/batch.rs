@@ -1,7 +1,7 @@
 //! `qfill batch PATH...`: refill a backlog of questionnaires at once, in
 //! parallel, with a backlog report of what is still unanswered.
 
-use super::fill::{FillOptions, fill_file, overrides};
+use super::fill::{FillOptions, answers_key, fill_file, overrides};
 use super::{Loaded, load};
 use crate::cli::BatchArgs;
 use crate::model::{Circle, Status};
@@ -14,7 +14,6 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
 /// Extensions of the files a folder is searched for.
 const EXTENSIONS: [&str; 6] = ["xlsx", "xlsm", "xls", "xlsb", "ods", "csv"];
@@ -128,9 +127,6 @@ pub fn run(args: &BatchArgs) -> Result<bool> {
     }
     let inputs = shard(unique_outputs(collect(&args.paths)?), args.shard)?;
     let loaded = load(&args.bank)?;
-    // Answers depend on the mappings too: a newer mappings file refills.
-    let bank_time = bank_modified(args.bank.bank.as_deref())
-        .max(mappings_modified(args.bank.mappings.as_deref()));
     let opts = FillOptions {
         audience: args.answers.audience,
         include_review: args.answers.include_review,
@@ -142,6 +138,7 @@ pub fn run(args: &BatchArgs) -> Result<bool> {
         html: false,
         output_stem: None,
     };
+    let key = answers_key(&loaded, &opts);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
         .build()?;
@@ -155,7 +152,7 @@ pub fn run(args: &BatchArgs) -> Result<bool> {
                     args.out_dir.as_deref(),
                     &loaded,
                     &opts,
-                    bank_time,
+                    &key,
                     args.force,
                 );
                 report_progress(&bar, &row);
@@ -255,63 +252,20 @@ fn shard_of(relative: &Path, n: u32) -> u32 {
     (u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]])) % n
 }
 
-/// When the mappings last changed: the newest file of `--mappings` or
-/// `./mappings`; the built-in ones change with the binary, which
-/// `bank_modified` already counts.
-fn mappings_modified(dir: Option<&Path>) -> SystemTime {
-    let dir = dir.map(Path::to_path_buf).or_else(|| {
-        Path::new("mappings")
-            .is_dir()
-            .then(|| PathBuf::from("mappings"))
-    });
-    dir.and_then(|d| {
-        walkdir::WalkDir::new(d)
-            .into_iter()
-            .filter_map(|e| e.ok()?.metadata().ok()?.modified().ok())
-            .max()
-    })
-    .unwrap_or(SystemTime::UNIX_EPOCH)
-}
-
-/// When the bank last changed: its newest file, or the binary for the built-in bank.
-fn bank_modified(dir: Option<&Path>) -> SystemTime {
-    let dir = dir.map(Path::to_path_buf).or_else(|| {
-        Path::new("answer-bank")
-            .is_dir()
-            .then(|| PathBuf::from("answer-bank"))
-    });
-    let newest = |d: &Path| {
-        walkdir::WalkDir::new(d)
-            .into_iter()
-            .filter_map(|e| e.ok()?.metadata().ok()?.modified().ok())
-            .max()
-    };
-    dir.as_deref()
-        .and_then(newest)
-        .or_else(|| {
-            std::env::current_exe()
-                .ok()?
-                .metadata()
-                .ok()?
-                .modified()
-                .ok()
-        })
-        .unwrap_or(SystemTime::now())
-}
-
-/// Fills one file, or skips it when its outputs are newer than it and the bank.
+/// Fills one file, or skips it when its outputs were made from these very
+/// bytes with these very settings.
 fn one(
     input: &Input,
     out_root: Option<&Path>,
     loaded: &Loaded,
     opts: &FillOptions,
-    bank_time: SystemTime,
+    key: &str,
     force: bool,
 ) -> FileRow {
     let name = input.relative.display().to_string();
     let out_dir = out_root.map(|root| root.join(input.relative.parent().unwrap_or(Path::new(""))));
     let json = write::output_path_named(&input.stem, &input.path, out_dir.as_deref(), "json");
-    if !force && let Some(row) = up_to_date(input, &json, out_dir.as_deref(), bank_time) {
+    if !force && let Some(row) = up_to_date(input, &json, out_dir.as_deref(), key, &opts.limits) {
         return FileRow {
             file: name,
             result: "skipped".into(),
@@ -335,33 +289,34 @@ fn one(
     }
 }
 
-/// The earlier run's row when all its outputs are newer than the input and the bank.
+/// The earlier run's row when its report says it answered these bytes with
+/// the same answers key, and its review workbook is still there. File times
+/// are not asked: a copy, a checkout or a restore changes them, not the answers.
 fn up_to_date(
     input: &Input,
     json: &Path,
     out_dir: Option<&Path>,
-    bank_time: SystemTime,
+    key: &str,
+    limits: &crate::ingest::Limits,
 ) -> Option<FileRow> {
-    let modified = |p: &Path| p.metadata().ok()?.modified().ok();
-    let input_time = modified(&input.path)?;
     let review = write::output_path_named(&input.stem, &input.path, out_dir, "review.xlsx");
-    for out in [json, review.as_path()] {
-        let t = modified(out)?;
-        if t <= input_time || t <= bank_time {
-            return None;
-        }
+    if !review.is_file() {
+        return None;
     }
-    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(json).ok()?).ok()?;
-    let mut counts: Vec<(Circle, Status, String)> = Vec::new();
-    for q in report["questions"].as_array()? {
-        let circle: Circle = serde_json::from_value(q["circle"].clone()).ok()?;
-        let status: Status = serde_json::from_value(q["status"].clone()).ok()?;
-        counts.push((
-            circle,
-            status,
-            q["question"].as_str().unwrap_or("").to_string(),
-        ));
+    let report = write::json::read(json).ok()?;
+    if report.answers_key.as_deref() != Some(key) {
+        return None;
     }
+    let bytes = crate::ingest::read_capped(&input.path, limits.max_unzipped_bytes).ok()?;
+    let sha = crate::bank::hex(&Sha256::digest(&bytes));
+    if sha != report.input_sha256 {
+        return None;
+    }
+    let counts: Vec<(Circle, Status, String)> = report
+        .questions
+        .into_iter()
+        .map(|q| (q.circle, q.status, q.question))
+        .collect();
     Some(row_from(String::new(), "skipped", &counts))
 }
 

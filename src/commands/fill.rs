@@ -192,7 +192,13 @@ pub fn fill_read(
             bytes: review?,
         },
     ];
-    let report = write::json::report(&input_name, &book.sha256, &loaded.bank.version, &outcomes);
+    let report = write::json::report(
+        &input_name,
+        &book.sha256,
+        &loaded.bank.version,
+        &answers_key(loaded, opts),
+        &outcomes,
+    );
     if opts.html {
         outputs.push(Output {
             path: opts.output(input, out_dir, "report.html"),
@@ -236,6 +242,34 @@ pub fn fill_read(
         outputs: outputs.into_iter().map(|o| o.path).collect(),
         notes,
     })
+}
+
+/// What a fill's answers depend on besides the questionnaire: the bank, the
+/// mappings, the thresholds, the options that change answers or layout, and
+/// qfill itself. Two runs with one key give the same outputs.
+pub fn answers_key(loaded: &Loaded, opts: &FillOptions) -> String {
+    use sha2::{Digest, Sha256};
+    let t = loaded.matcher.thresholds();
+    let o = &opts.overrides;
+    let settings = format!(
+        "qfill {}\nbank {}\nmappings {}\nthresholds {} {}\naudience {:?} include_review {} overwrite {}\nlayout {:?} {:?} {:?} {:?} {:?} {:?}\nlimits {:?}",
+        env!("CARGO_PKG_VERSION"),
+        loaded.bank.version,
+        loaded.mappings.version,
+        t.auto,
+        t.review,
+        opts.audience,
+        opts.include_review,
+        opts.overwrite,
+        o.sheets,
+        o.header_row,
+        o.question_col,
+        o.id_col,
+        o.answer_col,
+        o.comment_col,
+        opts.limits,
+    );
+    crate::bank::hex(&Sha256::digest(settings.as_bytes()))
 }
 
 /// The buyer's workbook with the answers: patched in place where the format

@@ -234,6 +234,8 @@ struct RawMatching {
 /// Every mapping file, parsed and checked.
 #[derive(Debug, Clone)]
 pub struct Mappings {
+    /// SHA-256 over the seven files, so a run can tell when they changed.
+    pub version: String,
     pub scope: Scope,
     pub soa: Soa,
     pub rules: Vec<Rule>,
@@ -329,6 +331,23 @@ impl Mappings {
             matching,
             answerability,
         ] = <[SourceFile; 7]>::try_from(files).expect("seven files");
+        let version = {
+            use sha2::{Digest, Sha256};
+            let mut h = Sha256::new();
+            for f in [
+                &scope,
+                &soa,
+                &circles,
+                &synonyms,
+                &wording,
+                &matching,
+                &answerability,
+            ] {
+                h.update(f.text.len().to_le_bytes());
+                h.update(f.text.as_bytes());
+            }
+            crate::bank::hex(&h.finalize())
+        };
         let scope: Scope = scope.parse_toml()?;
         check_scope(&scope)?;
         let soa_parsed: Soa = soa.parse_toml()?;
@@ -344,6 +363,7 @@ impl Mappings {
             );
         }
         let mut mappings = Mappings {
+            version,
             scope,
             soa: soa_parsed,
             rules: Vec::new(),

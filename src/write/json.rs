@@ -12,6 +12,10 @@ pub struct Report {
     pub input: String,
     pub input_sha256: String,
     pub bank_version: String,
+    /// What the answers depend on besides the input (bank, mappings,
+    /// thresholds, options, qfill's version): `batch` refills when it changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answers_key: Option<String>,
     pub questions: Vec<JsonQuestion>,
 }
 
@@ -70,12 +74,14 @@ pub fn report(
     input_name: &str,
     input_sha256: &str,
     bank_version: &str,
+    answers_key: &str,
     outcomes: &[Outcome],
 ) -> Report {
     Report {
         input: input_name.to_string(),
         input_sha256: input_sha256.to_string(),
         bank_version: bank_version.to_string(),
+        answers_key: Some(answers_key.to_string()),
         questions: outcomes.iter().map(question).collect(),
     }
 }
