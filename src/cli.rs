@@ -206,8 +206,8 @@ pub struct HarvestArgs {
 pub struct ExportArgs {
     #[command(flatten)]
     pub source: BankDirArgs,
-    /// The workbook to write
-    #[arg(short, long, value_name = "PATH")]
+    /// The folder for bank.xlsx, or the workbook to write (a name ending in .xlsx)
+    #[arg(short, long, value_name = "DIR|FILE.xlsx")]
     pub out: PathBuf,
     /// Replace the workbook if it exists
     #[arg(long)]
@@ -690,13 +690,8 @@ pub enum SoaCommand {
 pub struct SoaImportArgs {
     /// The SoA spreadsheet (xlsx, xls, ods, csv)
     pub input: PathBuf,
-    /// The soa.toml to write
-    #[arg(
-        short,
-        long,
-        value_name = "FILE.toml",
-        default_value = "mappings/soa.toml"
-    )]
+    /// The mappings folder for soa.toml, or the file to write (a name ending in .toml)
+    #[arg(short, long, value_name = "DIR|FILE.toml", default_value = "mappings")]
     pub out: PathBuf,
     /// Replace the soa.toml if it exists
     #[arg(long)]
@@ -729,8 +724,8 @@ pub struct SoaExportArgs {
     /// Mappings folder (default: ./mappings if present, else built-in)
     #[arg(long, value_name = "DIR")]
     pub mappings: Option<PathBuf>,
-    /// The spreadsheet to write
-    #[arg(short, long, value_name = "FILE.xlsx")]
+    /// The folder for soa.xlsx, or the spreadsheet to write (a name ending in .xlsx)
+    #[arg(short, long, value_name = "DIR|FILE.xlsx")]
     pub out: PathBuf,
     /// Replace it if it exists
     #[arg(long)]

@@ -401,16 +401,10 @@ pub fn proposals_path(from: &Path, out: Option<&Path>) -> PathBuf {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "proposals".into());
-    match out {
-        Some(p)
-            if p.extension()
-                .is_some_and(|x| x.eq_ignore_ascii_case("toml")) =>
-        {
-            p.to_path_buf()
-        }
-        Some(dir) => dir.join(format!("{stem}.toml")),
-        None => Path::new("proposals").join(format!("{stem}.toml")),
-    }
+    crate::write::file_in(
+        out.unwrap_or(Path::new("proposals")),
+        &format!("{stem}.toml"),
+    )
 }
 
 /// Writes proposals (see [`proposals_path`]); returns where they went.

@@ -187,7 +187,8 @@ fn an_soa_spreadsheet_becomes_soa_toml_and_lint_uses_it() {
 fn export_then_import_gives_back_the_same_soa() {
     let dir = tempfile::tempdir().unwrap();
     let root = env!("CARGO_MANIFEST_DIR");
-    let xlsx = dir.path().join("soa.xlsx");
+    // `-o` names folders here: the files get their usual names in them.
+    let out = dir.path().join("out");
     qfill()
         .args([
             "soa",
@@ -196,17 +197,29 @@ fn export_then_import_gives_back_the_same_soa() {
             &format!("{root}/mappings"),
             "-o",
         ])
-        .arg(&xlsx)
+        .arg(&out)
         .assert()
         .success();
-    let back = dir.path().join("soa.toml");
+    let xlsx = out.join("soa.xlsx");
+    let kit = dir.path().join("kit");
     qfill()
         .args(["soa", "import"])
         .arg(&xlsx)
         .arg("-o")
-        .arg(&back)
+        .arg(&kit)
         .assert()
         .success();
+    let back = kit.join("soa.toml");
+    qfill()
+        .args(["bank", "export", &format!("{root}/answer-bank")])
+        .args(["--mappings", &format!("{root}/mappings"), "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(
+        out.join("bank.xlsx").is_file(),
+        "bank export -o DIR writes DIR/bank.xlsx"
+    );
     let original: toml::Table = std::fs::read_to_string(format!("{root}/mappings/soa.toml"))
         .unwrap()
         .parse()

@@ -144,14 +144,14 @@ fn run_export(args: &ExportArgs) -> Result<()> {
     let (files, mappings) = sources(args.source.dir.as_deref(), args.source.mappings.as_deref())?;
     let bank = Bank::load(&files, &mappings)?;
     let output = Output {
-        path: args.out.clone(),
+        path: crate::write::file_in(&args.out, "bank.xlsx"),
         bytes: export_xlsx(&bank)?,
     };
     write_all(std::slice::from_ref(&output), Path::new(""), args.force)?;
     crate::say!(
         "wrote {} entries to {}",
         bank.entries.len(),
-        args.out.display()
+        output.path.display()
     );
     Ok(())
 }

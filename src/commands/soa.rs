@@ -69,9 +69,10 @@ fn import(args: &SoaImportArgs) -> Result<()> {
     // What was written must load as mappings before it replaces anything.
     toml::from_str::<crate::mappings::Soa>(&text)
         .map_err(|e| anyhow!("the imported SoA does not read back: {e}"))?;
+    let out = crate::write::file_in(&args.out, "soa.toml");
     write_all(
         &[Output {
-            path: args.out.clone(),
+            path: out.clone(),
             bytes: text.into_bytes(),
         }],
         &args.input,
@@ -83,10 +84,7 @@ fn import(args: &SoaImportArgs) -> Result<()> {
             serde_json::to_string_pretty(&Report::of(&imported, &name))?
         );
     } else {
-        crate::say!(
-            "{}",
-            summary(&imported, &name, &args.out.display().to_string())
-        );
+        crate::say!("{}", summary(&imported, &name, &out.display().to_string()));
     }
     Ok(())
 }
@@ -190,7 +188,7 @@ fn export(args: &SoaExportArgs) -> Result<()> {
     };
     let bytes = soa_xlsx(&mappings)?;
     let out = Output {
-        path: args.out.clone(),
+        path: crate::write::file_in(&args.out, "soa.xlsx"),
         bytes,
     };
     write_all(
@@ -201,7 +199,7 @@ fn export(args: &SoaExportArgs) -> Result<()> {
     crate::say!(
         "wrote {} controls to {}",
         mappings.soa.control.len(),
-        args.out.display()
+        out.path.display()
     );
     Ok(())
 }

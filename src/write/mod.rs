@@ -166,6 +166,20 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Where an output called `name` goes when `-o` says `out`: inside `out`
+/// when it is a folder (or names none yet), or `out` itself when it names a
+/// file of the output's kind (`-o bank.xlsx`). `-o` is a folder everywhere;
+/// a file name is the explicit choice.
+pub fn file_in(out: &Path, name: &str) -> PathBuf {
+    let ext = |p: &Path| p.extension().map(|e| e.to_ascii_lowercase());
+    let names_a_file = !out.is_dir() && ext(out).is_some() && ext(out) == ext(Path::new(name));
+    if names_a_file {
+        out.to_path_buf()
+    } else {
+        out.join(name)
+    }
+}
+
 /// `DIR/STEM.SUFFIX` for an input `.../STEM.ext`.
 pub fn output_path(input: &Path, out_dir: Option<&Path>, suffix: &str) -> PathBuf {
     let stem = input
@@ -204,6 +218,34 @@ mod tests {
             "review.xlsx",
         );
         assert_eq!(p, PathBuf::from("out/v.review.xlsx"));
+    }
+
+    #[test]
+    fn o_is_a_folder_unless_it_names_a_file_of_the_outputs_kind() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        assert_eq!(
+            file_in(&d.join("out"), "bank.xlsx"),
+            d.join("out/bank.xlsx")
+        );
+        assert_eq!(
+            file_in(&d.join("mine.xlsx"), "bank.xlsx"),
+            d.join("mine.xlsx")
+        );
+        assert_eq!(
+            file_in(&d.join("MINE.XLSX"), "bank.xlsx"),
+            d.join("MINE.XLSX")
+        );
+        // Another kind of file name is a folder's name, and so is an existing folder.
+        assert_eq!(
+            file_in(&d.join("v1.2"), "soa.toml"),
+            d.join("v1.2/soa.toml")
+        );
+        std::fs::create_dir(d.join("odd.toml")).unwrap();
+        assert_eq!(
+            file_in(&d.join("odd.toml"), "soa.toml"),
+            d.join("odd.toml/soa.toml")
+        );
     }
 
     #[test]
