@@ -100,15 +100,20 @@ pub fn read(path: &Path) -> Result<Report> {
     let name = path.display();
     let bytes = crate::ingest::read_capped(path, MAX_REPORT_BYTES)
         .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
-    let report: Report = serde_json::from_slice(&bytes)
-        .with_context(|| format!("{name}: not a report written by `qfill fill --json`"))?;
+    parse(&bytes).with_context(|| name.to_string())
+}
+
+/// A fill report from its bytes, checked as far as its types cannot say.
+pub fn parse(bytes: &[u8]) -> Result<Report> {
+    let report: Report =
+        serde_json::from_slice(bytes).context("not a report written by `qfill fill --json`")?;
     if let Some(q) = report
         .questions
         .iter()
         .find(|q| !(0.0..=1.0).contains(&q.confidence))
     {
         anyhow::bail!(
-            "{name}: sheet `{}` row {}: confidence {} is outside [0, 1]; was the report edited?",
+            "sheet `{}` row {}: confidence {} is outside [0, 1]; was the report edited?",
             q.sheet,
             q.row,
             q.confidence
