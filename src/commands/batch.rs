@@ -1,7 +1,7 @@
 //! `qfill batch PATH...`: refill a backlog of questionnaires at once, in
 //! parallel, with a backlog report of what is still unanswered.
 
-use super::fill::{FillOptions, answers_key, fill_file, overrides};
+use super::fill::{FillOptions, answers_key, fill_file};
 use super::{Loaded, load};
 use crate::cli::BatchArgs;
 use crate::model::{Circle, Status};
@@ -128,15 +128,9 @@ pub fn run(args: &BatchArgs) -> Result<bool> {
     let inputs = shard(unique_outputs(collect(&args.paths)?), args.shard)?;
     let loaded = load(&args.bank)?;
     let opts = FillOptions {
-        audience: args.answers.audience,
-        include_review: args.answers.include_review,
-        overwrite: args.answers.overwrite,
+        // Whether a file is refilled is decided by its answers key, before writing.
         force: true,
-        overrides: overrides(&args.layout),
-        limits: args.limits.limits(),
-        json: None,
-        html: false,
-        output_stem: None,
+        ..FillOptions::from_flags(&args.answers, &args.layout, &args.limits)
     };
     let key = answers_key(&loaded, &opts);
     let pool = rayon::ThreadPoolBuilder::new()

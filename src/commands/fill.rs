@@ -1,7 +1,7 @@
 //! `qfill fill INPUT`: the main job.
 
 use super::{Loaded, load};
-use crate::cli::{FillArgs, LayoutArgs};
+use crate::cli::{AnswerArgs, FillArgs, LayoutArgs, LimitArgs};
 use crate::ingest::Limits;
 use crate::ingest::{self, AnswerTarget, Format, Overrides, col_name, detect::SheetLayout};
 use crate::model::{Audience, Circle, Status};
@@ -29,6 +29,18 @@ pub struct FillOptions {
 }
 
 impl FillOptions {
+    /// The flags `fill` and `batch` share, turned into settings in one place.
+    pub fn from_flags(answers: &AnswerArgs, layout: &LayoutArgs, limits: &LimitArgs) -> Self {
+        FillOptions {
+            audience: answers.audience,
+            include_review: answers.include_review,
+            overwrite: answers.overwrite,
+            overrides: overrides(layout),
+            limits: limits.limits(),
+            ..FillOptions::default()
+        }
+    }
+
     /// Where an output of `input` with `suffix` goes.
     pub fn output(&self, input: &Path, out_dir: Option<&Path>, suffix: &str) -> PathBuf {
         match &self.output_stem {
@@ -50,15 +62,10 @@ pub struct Filled {
 
 pub fn run(args: &FillArgs) -> Result<()> {
     let opts = FillOptions {
-        audience: args.answers.audience,
-        include_review: args.answers.include_review,
-        overwrite: args.answers.overwrite,
         force: args.force,
-        overrides: overrides(&args.layout),
-        limits: args.limits.limits(),
         json: args.json.clone(),
         html: args.html,
-        output_stem: None,
+        ..FillOptions::from_flags(&args.answers, &args.layout, &args.limits)
     };
     // Reading the questionnaire does not need the bank: both at once.
     let (loaded, read) = rayon::join(|| load(&args.bank), || read(&args.input, &opts));
