@@ -4,6 +4,7 @@
 //! compose → write, with one module per subcommand under `commands`.
 
 pub mod audit;
+pub mod backlog;
 pub mod bank;
 pub mod classify;
 pub mod cli;

@@ -3,16 +3,15 @@
 
 use super::fill::{FillOptions, answers_key, fill_file};
 use super::{Loaded, load};
+use crate::backlog::{Backlog, FileResult, FileRow, backlog, backlog_xlsx, row, row_from};
 use crate::cli::BatchArgs;
 use crate::model::{Circle, Status};
-use crate::pipeline::Outcome;
 use crate::write::{self, Output};
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Extensions of the files a folder is searched for.
@@ -83,40 +82,6 @@ fn unique_outputs(mut inputs: Vec<Input>) -> Vec<Input> {
     inputs
 }
 
-/// One file's line in the backlog report.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct FileRow {
-    pub file: String,
-    /// `filled`, `skipped` (outputs up to date) or `failed`.
-    pub result: String,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub error: Option<String>,
-    pub questions: usize,
-    pub by_circle: BTreeMap<String, usize>,
-    pub by_status: BTreeMap<String, usize>,
-    pub auto_share: f64,
-    /// Questions not answered automatically (review or none), for grouping.
-    #[serde(default)]
-    pub unanswered: Vec<String>,
-}
-
-/// Unanswered questions that ask the same thing, across the backlog.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Group {
-    pub count: usize,
-    pub example: String,
-    pub files: Vec<String>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Backlog {
-    pub files: Vec<FileRow>,
-    pub questions: usize,
-    pub auto_share: f64,
-    pub failed: usize,
-    pub unanswered_groups: Vec<Group>,
-}
-
 pub fn run(args: &BatchArgs) -> Result<bool> {
     let out_dir = args.out_dir.clone().unwrap_or_else(|| PathBuf::from("."));
     if !args.merge_reports.is_empty() {
@@ -165,12 +130,12 @@ pub fn run(args: &BatchArgs) -> Result<bool> {
         backlog
             .files
             .iter()
-            .filter(|f| f.result == "filled")
+            .filter(|f| f.result == FileResult::Filled)
             .count(),
         backlog
             .files
             .iter()
-            .filter(|f| f.result == "skipped")
+            .filter(|f| f.result == FileResult::Skipped)
             .count(),
         backlog.failed,
         backlog.questions,
@@ -262,7 +227,7 @@ fn one(
     if !force && let Some(row) = up_to_date(input, &json, out_dir.as_deref(), key, &opts.limits) {
         return FileRow {
             file: name,
-            result: "skipped".into(),
+            result: FileResult::Skipped,
             ..row
         };
     }
@@ -272,12 +237,12 @@ fn one(
         ..opts.clone()
     };
     match fill_file(&input.path, out_dir.as_deref(), loaded, &opts) {
-        Ok(filled) => row(name, "filled", &filled.outcomes),
+        Ok(filled) => row(name, FileResult::Filled, &filled.outcomes),
         Err(e) => {
             let msg: Vec<String> = e.chain().map(ToString::to_string).collect();
             FileRow {
                 error: Some(msg.join(": ")),
-                ..row(name, "failed", &[])
+                ..row(name, FileResult::Failed, &[])
             }
         }
     }
@@ -311,45 +276,7 @@ fn up_to_date(
         .into_iter()
         .map(|q| (q.circle, q.status, q.question))
         .collect();
-    Some(row_from(String::new(), "skipped", &counts))
-}
-
-fn row(file: String, result: &str, outcomes: &[Outcome]) -> FileRow {
-    let counts: Vec<(Circle, Status, String)> = outcomes
-        .iter()
-        .map(|o| (o.circle, o.status, o.question.text.clone()))
-        .collect();
-    row_from(file, result, &counts)
-}
-
-fn row_from(file: String, result: &str, counts: &[(Circle, Status, String)]) -> FileRow {
-    let mut by_circle: BTreeMap<String, usize> =
-        Circle::ALL.iter().map(|c| (c.to_string(), 0)).collect();
-    let mut by_status: BTreeMap<String, usize> =
-        Status::ALL.iter().map(|s| (s.to_string(), 0)).collect();
-    for (c, s, _) in counts {
-        *by_circle.entry(c.to_string()).or_default() += 1;
-        *by_status.entry(s.to_string()).or_default() += 1;
-    }
-    let auto = by_status["auto"];
-    FileRow {
-        file,
-        result: result.into(),
-        error: None,
-        questions: counts.len(),
-        auto_share: if counts.is_empty() {
-            0.0
-        } else {
-            auto as f64 / counts.len() as f64
-        },
-        by_circle,
-        by_status,
-        unanswered: counts
-            .iter()
-            .filter(|(_, s, _)| matches!(s, Status::Review | Status::None))
-            .map(|(_, _, q)| q.clone())
-            .collect(),
-    }
+    Some(row_from(String::new(), FileResult::Skipped, &counts))
 }
 
 fn progress(files: usize) -> Option<ProgressBar> {
@@ -392,61 +319,6 @@ fn report_progress(bar: &Option<ProgressBar>, row: &FileRow) {
     }
 }
 
-fn backlog(mut files: Vec<FileRow>) -> Backlog {
-    files.sort_by(|a, b| a.file.cmp(&b.file));
-    let questions: usize = files.iter().map(|f| f.questions).sum();
-    let auto: usize = files
-        .iter()
-        .map(|f| f.by_status.get("auto").copied().unwrap_or(0))
-        .sum();
-    Backlog {
-        questions,
-        auto_share: if questions == 0 {
-            0.0
-        } else {
-            auto as f64 / questions as f64
-        },
-        failed: files.iter().filter(|f| f.result == "failed").count(),
-        unanswered_groups: group(&files),
-        files,
-    }
-}
-
-/// Groups unanswered questions that ask the same thing: each joins the first
-/// group whose example is similar enough (strsim on normalised words), largest group first.
-fn group(files: &[FileRow]) -> Vec<Group> {
-    const SIMILAR: f64 = 0.6;
-    let norm = |q: &str| crate::matching::normalise(&crate::matching::main_ask(q).0).to_lowercase();
-    let mut groups: Vec<(String, Group)> = Vec::new();
-    for f in files {
-        for q in &f.unanswered {
-            let key = norm(q);
-            let found = groups
-                .iter_mut()
-                .find(|(k, _)| strsim::sorensen_dice(k, &key) >= SIMILAR);
-            match found {
-                Some((_, g)) => {
-                    g.count += 1;
-                    if !g.files.contains(&f.file) {
-                        g.files.push(f.file.clone());
-                    }
-                }
-                None => groups.push((
-                    key,
-                    Group {
-                        count: 1,
-                        example: q.clone(),
-                        files: vec![f.file.clone()],
-                    },
-                )),
-            }
-        }
-    }
-    let mut groups: Vec<Group> = groups.into_iter().map(|(_, g)| g).collect();
-    groups.sort_by(|a, b| b.count.cmp(&a.count).then(a.example.cmp(&b.example)));
-    groups
-}
-
 fn write_reports(backlog: &Backlog, out_dir: &Path) -> Result<()> {
     let mut json = serde_json::to_vec_pretty(backlog)?;
     json.push(b'\n');
@@ -462,61 +334,6 @@ fn write_reports(backlog: &Backlog, out_dir: &Path) -> Result<()> {
     ];
     // The reports are qfill's own and are refreshed by every run.
     write::write_all(&outputs, Path::new(""), true)
-}
-
-fn backlog_xlsx(b: &Backlog) -> Result<Vec<u8>> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let mut book = Workbook::new();
-    book.set_properties(&write::rebuild::fixed_properties());
-    let bold = Format::new().set_bold();
-    let ws = book.add_worksheet();
-    ws.set_name("Files")?;
-    let mut headers = vec!["File".to_string(), "Result".into(), "Questions".into()];
-    headers.extend(Circle::ALL.iter().map(|c| c.to_string()));
-    headers.extend(Status::ALL.iter().map(|s| s.to_string()));
-    headers.extend(["Auto share".to_string(), "Error".into()]);
-    for (c, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, h, &bold)?;
-    }
-    for (i, f) in b.files.iter().enumerate() {
-        let r = i as u32 + 1;
-        ws.write_string(r, 0, &f.file)?;
-        ws.write_string(r, 1, &f.result)?;
-        ws.write_number(r, 2, f.questions as f64)?;
-        let counts = Circle::ALL
-            .iter()
-            .map(|c| f.by_circle.get(c.as_str()).copied().unwrap_or(0))
-            .chain(
-                Status::ALL
-                    .iter()
-                    .map(|s| f.by_status.get(s.as_str()).copied().unwrap_or(0)),
-            );
-        for (j, n) in counts.enumerate() {
-            ws.write_number(r, 3 + j as u16, n as f64)?;
-        }
-        ws.write_number(r, 10, f.auto_share)?;
-        ws.write_string(r, 11, f.error.as_deref().unwrap_or(""))?;
-    }
-    ws.set_freeze_panes(1, 0)?;
-    ws.set_column_width(0, 40)?;
-    let ws = book.add_worksheet();
-    ws.set_name("Unanswered")?;
-    for (c, h) in ["Questions", "Example question", "Files"]
-        .iter()
-        .enumerate()
-    {
-        ws.write_string_with_format(0, c as u16, *h, &bold)?;
-    }
-    for (i, g) in b.unanswered_groups.iter().enumerate() {
-        let r = i as u32 + 1;
-        ws.write_number(r, 0, g.count as f64)?;
-        ws.write_string(r, 1, crate::write::rebuild::clip(&g.example))?;
-        ws.write_string(r, 2, crate::write::rebuild::clip(&g.files.join(", ")))?;
-    }
-    ws.set_freeze_panes(1, 0)?;
-    ws.set_column_width(1, 80)?;
-    ws.set_column_width(2, 60)?;
-    Ok(book.save_to_buffer()?)
 }
 
 /// Joins the reports of several shards into one.
@@ -562,27 +379,6 @@ mod tests {
             }
         }
         assert!(seen.iter().all(|n| *n == 1));
-    }
-
-    #[test]
-    fn similar_unanswered_questions_are_grouped_largest_first() {
-        let f = |file: &str, qs: &[&str]| FileRow {
-            unanswered: qs.iter().map(|s| s.to_string()).collect(),
-            ..row_from(file.into(), "filled", &[])
-        };
-        let groups = group(&[
-            f(
-                "a.xlsx",
-                &[
-                    "Do you hold a FedRAMP authorization?",
-                    "What is your carbon footprint?",
-                ],
-            ),
-            f("b.xlsx", &["Do you hold FedRAMP authorization?"]),
-        ]);
-        assert_eq!(groups[0].count, 2);
-        assert_eq!(groups[0].files, vec!["a.xlsx", "b.xlsx"]);
-        assert_eq!(groups[1].count, 1);
     }
 
     #[test]
