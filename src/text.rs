@@ -5,8 +5,9 @@ use regex_automata::meta;
 use regex_automata::nfa::thompson::WhichCaptures;
 
 /// Compiles a pattern with ASCII word boundaries. A Unicode `\b` keeps the
-/// regex crate off its fast DFA engines; questionnaires are matched on words
-/// in Latin script, where the ASCII boundary gives the same answers.
+/// regex crate off its fast DFA engines. An ASCII boundary bounds words of
+/// ASCII letters only: a word that ends in an accented letter ("qué",
+/// "está") has none after it, so such a pattern ends in `(?:\W|$)` instead.
 pub fn regex(pattern: &str) -> Result<Regex, regex::Error> {
     Regex::new(&ascii_boundaries(pattern))
 }
@@ -77,6 +78,14 @@ mod tests {
         assert!(m.is_match("Is MFA on?"));
         assert!(!m.is_match("gdprx"));
         assert!(m.is_match("über GDPR-Pflichten"));
+    }
+
+    #[test]
+    fn an_ascii_boundary_does_not_follow_an_accented_letter() {
+        assert!(!static_regex(r"(?i)^(qué|está)\b").is_match("Qué controles"));
+        assert!(static_regex(r"(?i)^(qué|está)(?:\W|$)").is_match("Qué controles"));
+        assert!(static_regex(r"(?i)^(qué|está)(?:\W|$)").is_match("está"));
+        assert!(!static_regex(r"(?i)^(qué|está)(?:\W|$)").is_match("estás"));
     }
 
     #[test]

@@ -242,7 +242,7 @@ fn header_score(sheet: &Sheet, row: u32) -> u32 {
 
 static INTERROGATIVE: LazyLock<Regex> = LazyLock::new(|| {
     crate::text::static_regex(
-        r"(?i)^(\W*\d+[\.\)]?\s*)?(do|does|did|is|are|was|were|has|have|had|can|could|will|would|should|shall|may|must|how|what|which|who|whom|whose|where|when|why|describe|explain|provide|list|please|state|confirm|indicate|specify|detail|outline|identify|attach|share|upload|give|tell|summari[sz]e|select|name|define|¿|se|existe|dispone|tiene|cuenta|realiza|están|está|hay|cómo|qué|cuál)\b",
+        r"(?i)^(\W*\d+[\.\)]?\s*)?(do|does|did|is|are|was|were|has|have|had|can|could|will|would|should|shall|may|must|how|what|which|who|whom|whose|where|when|why|describe|explain|provide|list|please|state|confirm|indicate|specify|detail|outline|identify|attach|share|upload|give|tell|summari[sz]e|select|name|define|se|existe|dispone|tiene|cuenta|realiza|están|está|hay|cómo|qué|cuál)(?:\W|$)|^¿",
     )
 });
 
@@ -772,6 +772,14 @@ fn existing_answer(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spanish_openings_that_end_in_an_accent_ask() {
+        assert!(looks_like_question("Está cifrada la información"));
+        assert!(looks_like_question("¿Qué controles aplican"));
+        assert!(looks_like_question("Cómo gestionan los accesos"));
+        assert!(!looks_like_question("Estás aquí"));
+    }
     use crate::ingest::Format;
 
     fn sheet(rows: &[&[&str]]) -> Sheet {
