@@ -1,7 +1,9 @@
 //! qfill: answer security questionnaires from an approved answer bank.
 //!
 //! The pipeline reads as the module tree: ingest → classify → matching →
-//! compose → write, with one module per subcommand under `commands`.
+//! compose → write, with one module per subcommand under `commands`. For
+//! each question `pipeline` matches before it classifies, so that the
+//! matched entry's circle can vote with the rules.
 
 pub mod audit;
 pub mod backlog;

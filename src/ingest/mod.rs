@@ -440,17 +440,13 @@ fn value(d: &Data) -> Value {
     }
 }
 
-/// Spreadsheet column letters (0 → A).
+/// Spreadsheet column letters (0 → A); past Excel's last column (XFD),
+/// where only a csv reaches, the column's number.
 pub fn col_name(col: u32) -> String {
-    let mut n = col + 1;
-    let mut s = Vec::new();
-    while n > 0 {
-        let r = ((n - 1) % 26) as u8;
-        s.push(b'A' + r);
-        n = (n - 1) / 26;
+    match u16::try_from(col) {
+        Ok(c) if c < 16_384 => rust_xlsxwriter::utility::column_number_to_name(c),
+        _ => format!("column {}", u64::from(col) + 1),
     }
-    s.reverse();
-    String::from_utf8(s).expect("ascii")
 }
 
 /// Parses `C`, `c` or `3` (1-based) into a 0-based column.
@@ -466,10 +462,9 @@ pub fn parse_col(s: &str) -> std::result::Result<u32, String> {
             "`{s}` is not a column: use a letter like C or a number like 3"
         ));
     }
-    Ok(t.to_ascii_uppercase()
-        .bytes()
-        .fold(0u32, |acc, b| acc * 26 + u32::from(b - b'A' + 1))
-        - 1)
+    Ok(u32::from(rust_xlsxwriter::utility::column_name_to_number(
+        &t.to_ascii_uppercase(),
+    )))
 }
 
 #[cfg(test)]
@@ -485,6 +480,10 @@ mod tests {
         assert_eq!(parse_col("3").unwrap(), 2);
         assert!(parse_col("0").is_err());
         assert!(parse_col("C3").is_err());
+        assert_eq!(parse_col("zzz").unwrap(), 18_277);
+        assert_eq!(col_name(16_383), "XFD");
+        assert_eq!(col_name(70_000), "column 70001");
+        assert_eq!(col_name(u32::MAX), "column 4294967296");
     }
 
     #[test]
