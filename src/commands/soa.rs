@@ -179,13 +179,10 @@ fn summary(i: &Imported, file: &str, out: &str) -> String {
 }
 
 fn export(args: &SoaExportArgs) -> Result<()> {
-    let mappings = match &args.mappings {
-        Some(dir) => Mappings::load(dir)?,
-        None if std::path::Path::new("mappings").is_dir() => {
-            Mappings::load(std::path::Path::new("mappings"))?
-        }
-        None => Mappings::builtin()?,
-    };
+    // Resolved as every command does: the folder named, else ./mappings,
+    // else the built-in ones that go with the bank in use.
+    let bank = super::BankSource::resolve(None);
+    let mappings = super::MappingsSource::resolve(args.mappings.as_deref(), &bank).load()?;
     let bytes = soa_xlsx(&mappings)?;
     let out = Output {
         path: crate::write::file_in(&args.out, "soa.xlsx"),
