@@ -7,10 +7,12 @@
 //! whose question cell reads like a question. Sheets without such a header fall
 //! back to the column with the most question-like cells.
 
+use super::vocabulary::{
+    ANSWER_WORD, CODE, FOOTER, ID_LIKE, Role, SKIP_SHEET, asks, is_placeholder,
+    looks_like_question, role_of,
+};
 use super::{Sheet, Workbook};
-use regex::Regex;
 use std::collections::HashSet;
-use std::sync::LazyLock;
 
 /// Command-line overrides of what detection would choose (0-based).
 #[derive(Debug, Clone, Default)]
@@ -88,120 +90,6 @@ impl Question {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Role {
-    Question,
-    Id,
-    Answer,
-    Comment,
-    /// A buyer-side or guidance column that must not be filled.
-    Buyer,
-    Yes,
-    No,
-    Na,
-}
-
-fn words(label: &str) -> Vec<String> {
-    label
-        .to_lowercase()
-        .split(|c: char| !c.is_alphanumeric() && c != '#' && c != '/')
-        .filter(|w| !w.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
-/// The role a header label names, with a strength (higher wins).
-fn role_of(label: &str) -> Option<(Role, u8)> {
-    let l = label.trim().to_lowercase();
-    let l = l.trim_end_matches(['*', ':']).trim();
-    if l.is_empty() || l.len() > 80 {
-        return None;
-    }
-    let w = words(l);
-    let has = |k: &str| w.iter().any(|x| x == k);
-    let has_any = |ks: &[&str]| ks.iter().any(|k| has(k));
-    match l {
-        "yes" | "sí" | "si" => return Some((Role::Yes, 3)),
-        "no" => return Some((Role::No, 3)),
-        "n/a" | "na" | "not applicable" | "n.a." => return Some((Role::Na, 3)),
-        _ => {}
-    }
-    if has_any(&[
-        "analyst", "buyer", "reviewer", "assessor", "auditor", "guidance", "scoring", "score",
-        "weight", "internal",
-    ]) {
-        return Some((Role::Buyer, 3));
-    }
-    if has_any(&[
-        "id", "ref", "ref_id", "#", "qid", "nº", "n°", "no.", "código", "code",
-    ]) || l == "no"
-        || l == "number"
-        || l.ends_with(" id")
-        || l.starts_with("id ")
-        || l == "item #"
-        || l == "reference"
-    {
-        let strength = if has("question") {
-            4
-        } else if has("control") {
-            1
-        } else {
-            3
-        };
-        return Some((Role::Id, strength));
-    }
-    if has_any(&[
-        "comment",
-        "comments",
-        "notes",
-        "note",
-        "explanation",
-        "explain",
-        "evidence",
-        "details",
-        "justification",
-        "remarks",
-        "observations",
-        "comentarios",
-        "observaciones",
-    ]) || l.contains("additional info")
-        || l.contains("implementation description")
-        || l.contains("supporting")
-    {
-        return Some((Role::Comment, 3));
-    }
-    if has_any(&[
-        "answer",
-        "answers",
-        "response",
-        "responses",
-        "respuesta",
-        "yes/no",
-        "compliant",
-        "compliance",
-    ]) || l.contains("yes / no")
-        || l.contains("(yes/no")
-    {
-        return Some((Role::Answer, 3));
-    }
-    if has_any(&["question", "questions", "pregunta", "preguntas", "query"]) {
-        return Some((Role::Question, 3));
-    }
-    if has_any(&[
-        "requirement",
-        "requirements",
-        "criteria",
-        "criterion",
-        "statement",
-    ]) {
-        return Some((Role::Question, 2));
-    }
-    if has_any(&["description", "item", "control", "request", "descripción"]) {
-        return Some((Role::Question, 1));
-    }
-    None
-}
-
 /// Roles found in one row, by column.
 fn row_roles(sheet: &Sheet, row: u32) -> Vec<(u32, Role, u8)> {
     (0..sheet.width())
@@ -238,52 +126,6 @@ fn header_score(sheet: &Sheet, row: u32) -> u32 {
         }
         _ => 0,
     }
-}
-
-static INTERROGATIVE: LazyLock<Regex> = LazyLock::new(|| {
-    crate::text::static_regex(
-        r"(?i)^(\W*\d+[\.\)]?\s*)?(do|does|did|is|are|was|were|has|have|had|can|could|will|would|should|shall|may|must|how|what|which|who|whom|whose|where|when|why|describe|explain|provide|list|please|state|confirm|indicate|specify|detail|outline|identify|attach|share|upload|give|tell|summari[sz]e|select|name|define|se|existe|dispone|tiene|cuenta|realiza|están|está|hay|cómo|qué|cuál)(?:\W|$)|^¿",
-    )
-});
-
-static FOOTER: LazyLock<Regex> = LazyLock::new(|| {
-    crate::text::static_regex(
-        r"(?i)^(end of (the )?(standard|table|questionnaire|document|section|survey)|end table data|©|\(c\)\s|copyright\b|all rights reserved)",
-    )
-});
-
-static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
-    crate::text::static_regex(
-        r"(?i)^(vendor|product|company|supplier|contact)( contact)? (name|title|email|phone( number)?)$|^(mm|dd|yyyy)[/\-.](mm|dd|yyyy)[/\-.](mm|dd|yyyy)$|^\d{3}-\d{3}-\d{4}$|^https?://(www\.)?(vendor|example|company)\.|^(select|choose)( an?)?( item| option| one| answer)?\.*$|^please (select|choose|enter)|^enter (text|answer|response)|^click (here|to)|^\[.*\]$|^<.*>$|^(tbd|tbc|xxx+|\.\.\.|-+)$",
-    )
-});
-
-/// Text already in an answer cell that a template put there, not a real answer.
-pub fn is_placeholder(text: &str) -> bool {
-    PLACEHOLDER.is_match(text.trim())
-}
-
-/// Asks something outright: a question mark or an interrogative opening.
-fn asks(text: &str) -> bool {
-    let t = text.trim();
-    t.contains('?') || INTERROGATIVE.is_match(t)
-}
-
-/// Reads like something a vendor is asked: a question, a request, or a
-/// statement long enough to be a requirement.
-pub fn looks_like_question(text: &str) -> bool {
-    let t = text.trim();
-    if t.is_empty() || FOOTER.is_match(t) {
-        return false;
-    }
-    let n = t.split_whitespace().count();
-    if t.contains('?') && n >= 2 {
-        return true;
-    }
-    if n >= 3 && INTERROGATIVE.is_match(t) {
-        return true;
-    }
-    n >= 7
 }
 
 /// Detects the layout of every sheet that holds questions.
@@ -345,12 +187,6 @@ fn detect_sheet(index: usize, sheet: &Sheet, ov: &Overrides) -> Option<SheetLayo
     }
     Some(layout)
 }
-
-static ANSWER_WORD: LazyLock<Regex> = LazyLock::new(|| {
-    crate::text::static_regex(
-        r"(?i)^(yes|no|n/?a|not applicable|partial(ly)?|x|y|n|true|false|implemented|planned|in progress|sí|si|oui|non)\b",
-    )
-});
 
 /// A control catalogue or mapping table (CSA CCM beside a CAIQ), not a
 /// questionnaire: its rows are statements, and the column taken for answers
@@ -576,20 +412,6 @@ fn first_free_col(
         .unwrap_or(question_col + 1)
 }
 
-/// Sheets that hold instructions, reference data or the buyer's own analysis,
-/// not questions for the vendor. Naming a sheet with --sheet reads it anyway.
-static SKIP_SHEET: LazyLock<Regex> = LazyLock::new(|| {
-    crate::text::static_regex(
-        r"(?i)\b(instructions?|cover|introduction|read ?me|guidance|glossary|definitions?|scoring|summary|about|overview|change ?log|version history|guiding principles|attribution|licen[cs]e|roadmap|analyst|institution evaluation|high-risk evaluation|report|crosswalk|reference|acknowledge?ments?|mappings?|lists?|lookups?|values|dropdowns?|backend|scorecard)\b",
-    )
-});
-
-static ID_LIKE: LazyLock<Regex> = LazyLock::new(|| {
-    crate::text::static_regex(
-        r"^[A-Za-z&]{0,8}[- .]?\d+([.\-]\d+)*[a-z]?$|^[A-Z]{1,6}(-[A-Z0-9]{1,6})+$",
-    )
-});
-
 /// A column (often hidden) whose cells beside the questions read like ids.
 fn id_col_by_content(sheet: &Sheet, question_col: u32, rows: &[u32]) -> Option<u32> {
     let q_rows: Vec<u32> = rows
@@ -723,9 +545,6 @@ fn question_rows(
         })
         .collect()
 }
-
-static CODE: LazyLock<Regex> =
-    LazyLock::new(|| crate::text::static_regex(r"^[A-Z][A-Z0-9_]{1,9}$"));
 
 /// Answer cells that all hold one of a few upper-case codes (`TXT`, `YNANA`,
 /// `RESP01`) name the answer type of a template, not an answer.

@@ -5,6 +5,7 @@ pub mod detect;
 pub mod limits;
 pub mod ooxml;
 pub mod text;
+mod vocabulary;
 
 use anyhow::{Context, Result, anyhow, bail};
 use calamine::{Data, Reader, SheetVisible, Sheets};
