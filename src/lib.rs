@@ -12,6 +12,7 @@ pub mod classify;
 pub mod cli;
 pub mod commands;
 pub mod compose;
+pub mod confidential;
 pub mod curation;
 pub mod evaluate;
 pub mod harvest;

@@ -3,6 +3,7 @@
 
 use crate::bank::{Bank, Entry};
 use crate::compose::fill_template;
+use crate::confidential::{Secret, Secrets, sentences};
 use crate::mappings::{Mappings, SoaStatus};
 use crate::matching::normalise;
 use crate::model::Visibility;
@@ -41,6 +42,10 @@ const DUPLICATE: f64 = 0.9;
 const MAX_TWINS: usize = 5;
 const MAX_COMPARED: usize = 500;
 
+/// Confidential texts shorter than this are common sentences a public entry
+/// may well say too; lint reports only longer ones.
+const LEAK_SHORTEST: usize = 30;
+
 pub struct Options {
     pub today: jiff::civil::Date,
     pub max_age_days: i64,
@@ -51,7 +56,7 @@ pub fn lint(bank: &Bank, mappings: &Mappings, opts: &Options) -> Vec<Finding> {
     let mut out = Vec::new();
     // Built once for the whole bank: checks stay linear in its size.
     let named = named_product_claim(mappings);
-    let secrets = Secrets::of(bank, mappings);
+    let secrets = Secrets::of(bank, mappings, LEAK_SHORTEST);
     for e in &bank.entries {
         out.extend(placeholders(e));
         out.extend(soa_claims(e, mappings));
@@ -300,71 +305,15 @@ fn over_claims(e: &Entry, m: &Mappings, named: Option<&Regex>) -> Vec<Finding> {
     out
 }
 
-fn sentences(text: &str) -> impl Iterator<Item = &str> {
-    text.split_inclusive(['.', '!', '?', '\n'])
-        .filter(|s| !s.trim().is_empty())
-}
-
 /// A public entry that repeats an SoA justification or an NDA entry's text.
-/// What public answers must not repeat: NDA entries' sentences and SoA
-/// justifications, in one automaton so each answer is read once.
-struct Secrets {
-    automaton: Option<aho_corasick::AhoCorasick>,
-    /// Per pattern: the NDA entry it comes from (or the SoA control), and the text.
-    sources: Vec<(Secret, String)>,
-}
-
-enum Secret {
-    Entry(usize),
-    Justification(crate::model::ControlId),
-}
-
-impl Secrets {
-    fn of(bank: &Bank, m: &Mappings) -> Secrets {
-        let mut sources: Vec<(Secret, String)> = Vec::new();
-        for c in &m.soa.control {
-            let j = normalise(&c.justification).to_lowercase();
-            let j = j.trim().trim_end_matches('.').to_string();
-            if j.len() >= 30 {
-                sources.push((Secret::Justification(c.id), j));
-            }
-        }
-        for (i, other) in bank.entries.iter().enumerate() {
-            if other.visibility != Visibility::Nda {
-                continue;
-            }
-            for s in sentences(&other.answer) {
-                let s = normalise(s).to_lowercase().trim().to_string();
-                if s.len() >= 30 {
-                    sources.push((Secret::Entry(i), s));
-                }
-            }
-        }
-        let automaton = aho_corasick::AhoCorasick::new(sources.iter().map(|(_, t)| t)).ok();
-        Secrets { automaton, sources }
-    }
-}
-
 fn leaks(e: &Entry, bank: &Bank, secrets: &Secrets) -> Vec<Finding> {
-    let Some(automaton) = &secrets.automaton else {
-        return Vec::new();
-    };
     if e.visibility != Visibility::Public {
         return Vec::new();
     }
-    let answer = normalise(&e.answer).to_lowercase();
-    let mut seen = std::collections::BTreeSet::new();
-    let mut out = Vec::new();
-    for hit in automaton.find_overlapping_iter(&answer) {
-        let (source, text) = &secrets.sources[hit.pattern().as_usize()];
-        let key = match source {
-            Secret::Entry(i) => (0, *i, String::new()),
-            Secret::Justification(id) => (1, 0, id.to_string()),
-        };
-        if !seen.insert(key) {
-            continue;
-        }
-        out.push(match source {
+    secrets
+        .quoted_in(&e.answer)
+        .into_iter()
+        .map(|(source, text)| match source {
             Secret::Justification(id) => finding(
                 Severity::Error,
                 "leak",
@@ -372,7 +321,7 @@ fn leaks(e: &Entry, bank: &Bank, secrets: &Secrets) -> Vec<Finding> {
                 format!("is public but quotes the SoA justification of {id} (SoA text is shown only under NDA)"),
             ),
             Secret::Entry(i) => {
-                let other = &bank.entries[*i];
+                let other = &bank.entries[i];
                 let mut f = finding(
                     Severity::Error,
                     "leak",
@@ -382,9 +331,8 @@ fn leaks(e: &Entry, bank: &Bank, secrets: &Secrets) -> Vec<Finding> {
                 f.also = Some(other.origin.to_string());
                 f
             }
-        });
-    }
-    out
+        })
+        .collect()
 }
 
 /// Stale reviews and missing owners.

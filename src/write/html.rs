@@ -8,6 +8,7 @@
 
 use super::json::{JsonQuestion, Report};
 use crate::bank::Bank;
+use crate::confidential::Secrets;
 use crate::mappings::Mappings;
 use crate::model::{Circle, Status, Visibility};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
@@ -34,39 +35,14 @@ pub enum PublicAnswer<'a> {
     ByTheTeam,
 }
 
-/// Texts a buyer must never read: answers of NDA-only entries and SoA justifications.
-pub struct Confidential(Vec<String>);
-
-impl Confidential {
-    pub fn of(bank: &Bank, mappings: &Mappings) -> Confidential {
-        let nda = bank
-            .entries
-            .iter()
-            .filter(|e| e.visibility == Visibility::Nda)
-            .map(|e| e.answer.trim().to_string());
-        let justifications = mappings
-            .soa
-            .control
-            .iter()
-            .map(|c| c.justification.trim().to_string());
-        let mut texts: Vec<String> = nda.chain(justifications).filter(|t| t.len() >= 8).collect();
-        texts.sort();
-        texts.dedup();
-        Confidential(texts)
-    }
-
-    fn in_text(&self, text: &str) -> bool {
-        self.0.iter().any(|s| text.contains(s.as_str()))
-    }
-}
+/// A public page withholds any answer quoting a confidential text this
+/// long: lint's threshold keeps out common sentences, but here a false alarm
+/// only leaves an answer to the team.
+const PUBLIC_SHORTEST: usize = 8;
 
 /// What the buyer may read of one question's answer: only a confident
 /// answer from a public entry of the current bank, holding no confidential text.
-pub fn public_answer<'a>(
-    q: &'a JsonQuestion,
-    bank: &Bank,
-    secret: &Confidential,
-) -> PublicAnswer<'a> {
+pub fn public_answer<'a>(q: &'a JsonQuestion, bank: &Bank, secret: &Secrets) -> PublicAnswer<'a> {
     match q.status {
         Status::Kept => return PublicAnswer::AlreadyAnswered,
         Status::Review | Status::None => return PublicAnswer::ByTheTeam,
@@ -80,7 +56,7 @@ pub fn public_answer<'a>(
         (Some(answer), Some(e))
             if e.visibility == Visibility::Public
                 && e.placeholder.is_none()
-                && !secret.in_text(answer) =>
+                && !secret.any_in(answer) =>
         {
             PublicAnswer::Answer(answer)
         }
@@ -101,7 +77,7 @@ fn rows<'a>(
     report: &'a Report,
     audience: ReportAudience,
     bank: &Bank,
-    secret: &Confidential,
+    secret: &Secrets,
 ) -> Vec<Row<'a>> {
     report
         .questions
@@ -141,7 +117,7 @@ pub fn render(
     bank: &Bank,
     audience: ReportAudience,
 ) -> String {
-    let secret = Confidential::of(bank, mappings);
+    let secret = Secrets::of(bank, mappings, PUBLIC_SHORTEST);
     let rows = rows(report, audience, bank, &secret);
     let title = format!("Boundary report: {}", report.input);
     let page = html! {
@@ -573,6 +549,49 @@ const SCRIPT: &str = r#"
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_public_answer_quoting_an_soa_justification_is_withheld() {
+        let m = Mappings::builtin().unwrap();
+        let bank = Bank::builtin(&m).unwrap();
+        let secret = Secrets::of(&bank, &m, PUBLIC_SHORTEST);
+        let entry = bank
+            .entries
+            .iter()
+            .find(|e| e.visibility == Visibility::Public && e.placeholder.is_none())
+            .unwrap();
+        let justification = &m
+            .soa
+            .control
+            .iter()
+            .find(|c| c.justification.len() > 20)
+            .unwrap()
+            .justification;
+        let mut q = JsonQuestion {
+            sheet: "S".into(),
+            row: 2,
+            question_id: None,
+            question: "Q?".into(),
+            circle: Circle::Isms,
+            status: Status::Auto,
+            confidence: 0.99,
+            bank_id: Some(entry.id.clone()),
+            answer: Some(entry.answer.clone()),
+            controls: vec![],
+            why: vec![],
+            alternatives: vec![],
+        };
+        assert_eq!(
+            public_answer(&q, &bank, &secret),
+            PublicAnswer::Answer(&entry.answer)
+        );
+        // As an NDA fill composes it: the entry's answer, then why a control is excluded.
+        q.answer = Some(format!("{}\n\n{justification}", entry.answer));
+        assert_eq!(public_answer(&q, &bank, &secret), PublicAnswer::ByTheTeam);
+        q.answer = Some(entry.answer.clone());
+        q.status = Status::Review;
+        assert_eq!(public_answer(&q, &bank, &secret), PublicAnswer::ByTheTeam);
+    }
 
     #[test]
     fn dots_stay_inside_their_ring() {
