@@ -3,7 +3,7 @@
 //! Yes in one questionnaire and No in another) and with the bank as it is
 //! today (an answer that has drifted, an entry since removed or left stale).
 
-use crate::bank::{Bank, Entry, normalise_answer};
+use crate::bank::{Bank, Entry, Staleness, normalise_answer};
 use crate::values::{Polarity, answer_polarity};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -66,13 +66,8 @@ pub struct Finding {
     pub places: Vec<usize>,
 }
 
-pub struct Options {
-    pub today: jiff::civil::Date,
-    pub max_age_days: i64,
-}
-
 /// Every finding over the answers given, conflicts first.
-pub fn audit(given: &[Given], bank: &Bank, opts: &Options) -> Vec<Finding> {
+pub fn audit(given: &[Given], bank: &Bank, opts: Staleness) -> Vec<Finding> {
     let by_id: HashMap<&str, &Entry> = bank.entries.iter().map(|e| (e.id.as_str(), e)).collect();
     let mut out = conflicts(given);
     for (id, places) in by_entry(given) {
@@ -117,7 +112,7 @@ pub fn audit(given: &[Given], bank: &Bank, opts: &Options) -> Vec<Finding> {
                         places: drifted,
                     });
                 }
-                if e.stale(opts.today, opts.max_age_days) {
+                if e.stale(opts) {
                     let when = e.reviewed_on().map_or("never reviewed".to_string(), |d| {
                         format!("last reviewed {d}")
                     });
@@ -353,8 +348,8 @@ mod tests {
         Bank::load(&files, &crate::mappings::Mappings::builtin().unwrap()).unwrap()
     }
 
-    fn opts() -> Options {
-        Options {
+    fn opts() -> Staleness {
+        Staleness {
             today: jiff::civil::date(2026, 12, 1),
             max_age_days: 365,
         }
@@ -372,7 +367,7 @@ mod tests {
             ),
             given("b.json", "Is MFA required?", "No", Some("iam.mfa")),
         ];
-        let f = audit(&both, &b, &opts());
+        let f = audit(&both, &b, opts());
         let conflict = f
             .iter()
             .find(|f| f.kind == Kind::Conflict)
@@ -387,7 +382,7 @@ mod tests {
             both[0].clone(),
             given("b.json", "Is MFA required?", "Yes", Some("iam.mfa")),
         ];
-        assert!(audit(&agree, &b, &opts()).is_empty());
+        assert!(audit(&agree, &b, opts()).is_empty());
     }
 
     #[test]
@@ -403,7 +398,7 @@ mod tests {
             given("b.xlsx", "Do you encrypt backups ?", "No.", None),
             given("b.xlsx", "Do you encrypt laptops?", "No.", None),
         ];
-        let f = audit(&g, &b, &opts());
+        let f = audit(&g, &b, opts());
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(f[0].places, vec![0, 1]);
     }
@@ -417,7 +412,7 @@ mod tests {
             "Yes. MFA is enforced.",
             Some("iam.mfa"),
         )];
-        let f = audit(&g, &b, &opts());
+        let f = audit(&g, &b, opts());
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(f[0].kind, Kind::Drift);
         // The bank's answer with boundary wording around it is not drift.
@@ -428,7 +423,7 @@ mod tests {
             "Yes. MFA is enforced.\n\nOur ISO/IEC 27001 certification covers…",
             Some("iam.mfa"),
         )];
-        assert!(audit(&g, &b, &opts()).is_empty());
+        assert!(audit(&g, &b, opts()).is_empty());
     }
 
     #[test]
@@ -441,9 +436,9 @@ mod tests {
             Some("iam.mfa"),
         );
         own.inferred = true;
-        assert!(audit(std::slice::from_ref(&own), &b, &opts()).is_empty());
+        assert!(audit(std::slice::from_ref(&own), &b, opts()).is_empty());
         own.answer = "No, not yet.".into();
-        let f = audit(&[own], &b, &opts());
+        let f = audit(&[own], &b, opts());
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].kind, Kind::Drift);
     }
@@ -465,16 +460,16 @@ mod tests {
                 None,
             ),
         ];
-        assert!(audit(&g, &b, &opts()).is_empty());
+        assert!(audit(&g, &b, opts()).is_empty());
     }
 
     #[test]
     fn removed_and_stale_entries_are_named() {
         let b = bank("Yes.", None);
         let g = [given("a.json", "Old?", "Yes.", Some("gone.entry"))];
-        let f = audit(&g, &b, &opts());
+        let f = audit(&g, &b, opts());
         assert_eq!(f[0].kind, Kind::Removed);
-        let late = Options {
+        let late = Staleness {
             today: jiff::civil::date(2028, 1, 1),
             max_age_days: 365,
         };
@@ -484,7 +479,7 @@ mod tests {
             "Yes.",
             Some("iam.mfa"),
         )];
-        let f = audit(&g, &b, &late);
+        let f = audit(&g, &b, late);
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].kind, Kind::Stale);
         assert!(!f[0].kind.is_error());

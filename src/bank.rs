@@ -72,6 +72,14 @@ pub struct Entry {
     pub placeholder: Option<String>,
 }
 
+/// How old an entry's review may be, and the day it is measured on: lint,
+/// coverage and audit all ask it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Staleness {
+    pub today: jiff::civil::Date,
+    pub max_age_days: i64,
+}
+
 impl Entry {
     /// When the entry was last reviewed, if it says.
     pub fn reviewed_on(&self) -> Option<jiff::civil::Date> {
@@ -79,11 +87,10 @@ impl Entry {
         jiff::civil::Date::new(d.year as i16, d.month as i8, d.day as i8).ok()
     }
 
-    /// Not reviewed within `max_age_days` of `today`, or never: lint,
-    /// coverage and audit all ask this.
-    pub fn stale(&self, today: jiff::civil::Date, max_age_days: i64) -> bool {
+    /// Not reviewed within the maximum age, or never.
+    pub fn stale(&self, s: Staleness) -> bool {
         self.reviewed_on()
-            .is_none_or(|d| i64::from((today - d).get_days()) > max_age_days)
+            .is_none_or(|d| i64::from((s.today - d).get_days()) > s.max_age_days)
     }
 }
 

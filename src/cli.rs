@@ -168,16 +168,34 @@ pub struct BankDirArgs {
     pub mappings: Option<PathBuf>,
 }
 
+/// How old a bank entry's review may be: `bank lint`, `bank coverage`, `audit`.
+#[derive(Args, Debug, Clone, Copy)]
+pub struct StalenessArgs {
+    /// Entries reviewed longer ago than this many days are stale
+    #[arg(long, value_name = "DAYS", default_value_t = 365)]
+    pub max_age: i64,
+    /// The date to measure staleness from (default: today), for reproducible runs
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<jiff::civil::Date>,
+}
+
+impl StalenessArgs {
+    pub fn staleness(&self) -> crate::bank::Staleness {
+        crate::bank::Staleness {
+            today: self
+                .today
+                .unwrap_or_else(|| jiff::ZonedDateTime::now().date()),
+            max_age_days: self.max_age,
+        }
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct CoverageArgs {
     #[command(flatten)]
     pub source: BankDirArgs,
-    /// Entries reviewed longer ago than this many days count as stale
-    #[arg(long, value_name = "DAYS", default_value_t = 365)]
-    pub max_age: i64,
-    /// The date to measure staleness from (default: today)
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub today: Option<jiff::civil::Date>,
+    #[command(flatten)]
+    pub staleness: StalenessArgs,
     /// Also write the report as a workbook
     #[arg(long, value_name = "PATH")]
     pub xlsx: Option<PathBuf>,
@@ -233,12 +251,8 @@ pub struct LintArgs {
     /// Mappings folder (default: ./mappings if present, else built-in)
     #[arg(long, value_name = "DIR")]
     pub mappings: Option<PathBuf>,
-    /// Entries reviewed longer ago than this many days are stale
-    #[arg(long, value_name = "DAYS", default_value_t = 365)]
-    pub max_age: i64,
-    /// The date to measure staleness from (default: today), for reproducible runs
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub today: Option<jiff::civil::Date>,
+    #[command(flatten)]
+    pub staleness: StalenessArgs,
     /// Exit 1 on warnings too
     #[arg(long)]
     pub deny_warnings: bool,
@@ -484,12 +498,8 @@ pub struct AuditArgs {
     /// Replace the --xlsx workbook if it exists
     #[arg(long)]
     pub force: bool,
-    /// Entries reviewed longer ago than this many days count as stale
-    #[arg(long, value_name = "DAYS", default_value_t = 365)]
-    pub max_age: i64,
-    /// The date to measure staleness from (default: today)
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub today: Option<jiff::civil::Date>,
+    #[command(flatten)]
+    pub staleness: StalenessArgs,
     /// Exit 1 on stale answers too, not only on conflicts, drift and removed entries
     #[arg(long)]
     pub deny_warnings: bool,

@@ -35,12 +35,7 @@ pub struct OwnerStats {
     pub oldest_review: Option<String>,
 }
 
-pub fn coverage(
-    bank: &Bank,
-    m: &Mappings,
-    today: jiff::civil::Date,
-    max_age_days: i64,
-) -> Coverage {
+pub fn coverage(bank: &Bank, m: &Mappings, staleness: crate::bank::Staleness) -> Coverage {
     let cited: std::collections::HashSet<ControlId> = bank
         .entries
         .iter()
@@ -76,7 +71,7 @@ pub fn coverage(
             .or_default();
         owner.entries += 1;
         let reviewed = e.reviewed_on();
-        owner.stale += usize::from(e.stale(today, max_age_days));
+        owner.stale += usize::from(e.stale(staleness));
         if let Some(d) = reviewed {
             let d = d.to_string();
             if owner.oldest_review.as_ref().is_none_or(|o| d < *o) {
@@ -539,6 +534,13 @@ mod tests {
     use super::*;
     use crate::source::SourceFile;
 
+    fn staleness(today: jiff::civil::Date) -> crate::bank::Staleness {
+        crate::bank::Staleness {
+            today,
+            max_age_days: 365,
+        }
+    }
+
     #[test]
     fn export_then_import_gives_back_the_same_bank() {
         let m = Mappings::builtin().unwrap();
@@ -565,7 +567,7 @@ mod tests {
     fn coverage_counts_uncovered_controls_circles_themes_and_owners() {
         let m = Mappings::builtin().unwrap();
         let bank = crate::bank::tests::starter_bank(&m);
-        let c = coverage(&bank, &m, jiff::civil::date(2026, 11, 24), 365);
+        let c = coverage(&bank, &m, staleness(jiff::civil::date(2026, 11, 24)));
         assert_eq!(c.entries, 94);
         assert_eq!(c.by_circle.values().sum::<usize>(), 94);
         // A.7.1 is excluded in the SoA, so it is never reported as uncovered.
@@ -582,7 +584,7 @@ mod tests {
         );
         assert_eq!(c.by_owner.values().map(|o| o.entries).sum::<usize>(), 94);
         assert_eq!(c.by_owner.values().map(|o| o.stale).sum::<usize>(), 0);
-        let late = coverage(&bank, &m, jiff::civil::date(2028, 1, 1), 365);
+        let late = coverage(&bank, &m, staleness(jiff::civil::date(2028, 1, 1)));
         assert_eq!(late.by_owner.values().map(|o| o.stale).sum::<usize>(), 94);
     }
 }

@@ -1,7 +1,7 @@
 //! `qfill bank lint`: what keeps an answer bank true to the ISMS scope, the
 //! Statement of Applicability and the limits of ISO/IEC 27001 certification.
 
-use crate::bank::{Bank, Entry};
+use crate::bank::{Bank, Entry, Staleness};
 use crate::compose::fill_template;
 use crate::confidential::{Secret, Secrets, sentences};
 use crate::mappings::{Mappings, SoaStatus};
@@ -46,13 +46,8 @@ const MAX_COMPARED: usize = 500;
 /// may well say too; lint reports only longer ones.
 const LEAK_SHORTEST: usize = 30;
 
-pub struct Options {
-    pub today: jiff::civil::Date,
-    pub max_age_days: i64,
-}
-
 /// Every finding for a loaded bank (schema problems come from loading).
-pub fn lint(bank: &Bank, mappings: &Mappings, opts: &Options) -> Vec<Finding> {
+pub fn lint(bank: &Bank, mappings: &Mappings, staleness: Staleness) -> Vec<Finding> {
     let mut out = Vec::new();
     // Built once for the whole bank: checks stay linear in its size.
     let named = named_product_claim(mappings);
@@ -62,7 +57,7 @@ pub fn lint(bank: &Bank, mappings: &Mappings, opts: &Options) -> Vec<Finding> {
         out.extend(soa_claims(e, mappings));
         out.extend(over_claims(e, mappings, named.as_ref()));
         out.extend(leaks(e, bank, &secrets));
-        out.extend(curation(e, opts));
+        out.extend(curation(e, staleness));
     }
     out.extend(duplicates(bank));
     out.sort_by(|a, b| {
@@ -336,12 +331,12 @@ fn leaks(e: &Entry, bank: &Bank, secrets: &Secrets) -> Vec<Finding> {
 }
 
 /// Stale reviews and missing owners.
-fn curation(e: &Entry, opts: &Options) -> Vec<Finding> {
+fn curation(e: &Entry, opts: Staleness) -> Vec<Finding> {
     let mut out = Vec::new();
     match e.reviewed_on() {
         Some(date) => {
             let age = i64::from((opts.today - date).get_days());
-            if e.stale(opts.today, opts.max_age_days) {
+            if e.stale(opts) {
                 out.push(finding(
                     Severity::Warning,
                     "stale",
@@ -501,11 +496,11 @@ mod tests {
         let m = Mappings::builtin().unwrap();
         let (bank, problems) = Bank::load_all(&[SourceFile::new("b.toml", entries)], &m);
         assert!(problems.is_empty(), "{problems:?}");
-        let opts = Options {
+        let staleness = Staleness {
             today: jiff::civil::date(2026, 11, 24),
             max_age_days: 365,
         };
-        lint(&bank, &m, &opts)
+        lint(&bank, &m, staleness)
     }
 
     fn entry(id: &str, q: &str, answer: &str, extra: &str) -> String {

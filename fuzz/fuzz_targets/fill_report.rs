@@ -39,6 +39,6 @@ fuzz_target!(
             })
         })
         .collect();
-    let opts = qfill::audit::Options { today: jiff::civil::date(2026, 12, 1), max_age_days: 365 };
-    let _ = qfill::audit::audit(&given, bank, &opts);
+    let opts = qfill::bank::Staleness { today: jiff::civil::date(2026, 12, 1), max_age_days: 365 };
+    let _ = qfill::audit::audit(&given, bank, opts);
 });

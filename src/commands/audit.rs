@@ -8,6 +8,7 @@ use crate::harvest::{Approved, harvested_answer, same_question};
 use crate::ingest::{self, Limits};
 use crate::matching::Signals;
 use crate::model::Status;
+use crate::write::rebuild::clip;
 use crate::write::{json, review, write_atomic};
 use anyhow::{Context, Result};
 use serde::Serialize;
@@ -41,17 +42,7 @@ pub fn run(args: &AuditArgs) -> Result<bool> {
             }
         }
     }
-    let today = args
-        .today
-        .unwrap_or_else(|| jiff::ZonedDateTime::now().date());
-    let findings = audit::audit(
-        &given,
-        &loaded.bank,
-        &audit::Options {
-            today,
-            max_age_days: args.max_age,
-        },
-    );
+    let findings = audit::audit(&given, &loaded.bank, args.staleness.staleness());
     if let Some(path) = &args.xlsx {
         if path.exists() && !args.force {
             anyhow::bail!(
@@ -124,13 +115,8 @@ fn answers_in(path: &Path, loaded: &Loaded, limits: &Limits) -> Result<Vec<Given
             .collect());
     }
     let book = ingest::read(path, limits)?;
-    let is_review = ["Review", "Summary"]
-        .iter()
-        .all(|name| book.sheets.iter().any(|s| s.name == *name));
-    if is_review {
-        let bytes = ingest::read_capped(path, limits.max_unzipped_bytes)
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        let rows = review::read_back(&bytes)?.rows;
+    if review::is_review(&book) {
+        let rows = review::from_book(&book)?.rows;
         return Ok(rows
             .into_iter()
             .filter(|r| (r.status.accepted() || r.status == review::Decision::Kept) && !r.withheld)
@@ -298,21 +284,18 @@ fn findings_xlsx(findings: &[Finding], given: &[Given]) -> Result<Vec<u8>> {
     for (c, h) in headers.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &bold)?;
     }
-    let cell = |t: &str| {
-        crate::compose::cut_to(t, crate::compose::CELL_LIMIT).unwrap_or_else(|| t.to_string())
-    };
     let mut r = 1u32;
     for f in findings {
         for &i in &f.places {
             let g = &given[i];
             ws.write_string(r, 0, f.kind.as_str())?;
-            ws.write_string(r, 1, cell(f.bank_id.as_deref().unwrap_or("")))?;
-            ws.write_string(r, 2, cell(&f.message))?;
-            ws.write_string(r, 3, cell(&g.file))?;
-            ws.write_string(r, 4, cell(&g.sheet))?;
+            ws.write_string(r, 1, clip(f.bank_id.as_deref().unwrap_or("")))?;
+            ws.write_string(r, 2, clip(&f.message))?;
+            ws.write_string(r, 3, clip(&g.file))?;
+            ws.write_string(r, 4, clip(&g.sheet))?;
             ws.write_number(r, 5, f64::from(g.row))?;
-            ws.write_string(r, 6, cell(&g.question))?;
-            ws.write_string(r, 7, cell(&g.answer))?;
+            ws.write_string(r, 6, clip(&g.question))?;
+            ws.write_string(r, 7, clip(&g.answer))?;
             r += 1;
         }
     }

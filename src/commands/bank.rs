@@ -6,7 +6,7 @@ use crate::bank::Bank;
 use crate::cli::{BankCommand, CoverageArgs, ExportArgs, HarvestArgs, ImportArgs, LintArgs};
 use crate::curation::{coverage, coverage_xlsx, export_xlsx, import_xlsx};
 use crate::harvest::{Approved, Change, harvest, write_proposals};
-use crate::lint::{Finding, Options, Severity, lint};
+use crate::lint::{Finding, Severity, lint};
 use crate::mappings::Mappings;
 use crate::source::SourceFile;
 use crate::source::toml_files_in;
@@ -25,14 +25,10 @@ pub fn run(cmd: &BankCommand) -> Result<bool> {
     }
 }
 
-fn today(fixed: Option<jiff::civil::Date>) -> jiff::civil::Date {
-    fixed.unwrap_or_else(|| jiff::ZonedDateTime::now().date())
-}
-
 fn run_coverage(args: &CoverageArgs) -> Result<()> {
     let (files, mappings) = sources(args.source.dir.as_deref(), args.source.mappings.as_deref())?;
     let bank = Bank::load(&files, &mappings)?;
-    let c = coverage(&bank, &mappings, today(args.today), args.max_age);
+    let c = coverage(&bank, &mappings, args.staleness.staleness());
     if let Some(path) = &args.xlsx {
         write_atomic(path, &coverage_xlsx(&c)?)?;
     }
@@ -59,7 +55,7 @@ fn run_coverage(args: &CoverageArgs) -> Result<()> {
     println!();
     println!(
         "entries by owner (stale = reviewed more than {} days ago, or never):",
-        args.max_age
+        args.staleness.max_age
     );
     for (owner, s) in &c.by_owner {
         println!(
@@ -230,18 +226,7 @@ fn run_lint(args: &LintArgs) -> Result<bool> {
         })
         .collect();
     if !bank.entries.is_empty() {
-        let today = match args.today {
-            Some(d) => d,
-            None => jiff::ZonedDateTime::now().date(),
-        };
-        findings.extend(lint(
-            &bank,
-            &mappings,
-            &Options {
-                today,
-                max_age_days: args.max_age,
-            },
-        ));
+        findings.extend(lint(&bank, &mappings, args.staleness.staleness()));
     }
     let errors = findings
         .iter()

@@ -247,7 +247,18 @@ pub struct ReviewFile {
 
 /// Reads a review workbook written by `qfill fill` (and edited by people).
 pub fn read_back(bytes: &[u8]) -> Result<ReviewFile> {
-    let book = crate::ingest::read_bytes(bytes, &Default::default())?;
+    from_book(&crate::ingest::read_bytes(bytes, &Default::default())?)
+}
+
+/// Whether a workbook is laid out as a review workbook (its two sheets).
+pub fn is_review(book: &crate::ingest::Workbook) -> bool {
+    ["Review", "Summary"]
+        .iter()
+        .all(|name| book.sheets.iter().any(|s| s.name == *name))
+}
+
+/// A review workbook already read.
+pub fn from_book(book: &crate::ingest::Workbook) -> Result<ReviewFile> {
     let sheet = |name: &str| {
         book.sheets
             .iter()
