@@ -171,8 +171,6 @@ fn is_json(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("json"))
 }
 
-const EXTENSIONS: [&str; 7] = ["json", "xlsx", "xlsm", "xls", "xlsb", "ods", "csv"];
-
 /// The files to audit, folders searched recursively. One questionnaire's
 /// outputs sit side by side (NAME.review.xlsx, NAME.json, NAME.filled.xlsx
 /// and NAME.xlsx itself): only the one that knows most is read, the review
@@ -210,14 +208,15 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(best.into_values().map(|(_, p)| p).collect())
 }
 
+/// A fill report or a questionnaire (filled or not), by its name.
 fn auditable(path: &Path) -> bool {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    let temporary = name.starts_with("~$") || name.starts_with('.');
-    let ext_ok = EXTENSIONS.iter().any(|e| name.ends_with(&format!(".{e}")));
-    ext_ok && !temporary && !name.starts_with("backlog.")
+    let json_or_questionnaire = ["json"].into_iter().chain(crate::ingest::EXTENSIONS);
+    crate::ingest::is_readable_name(&name, &json_or_questionnaire.collect::<Vec<_>>())
+        && !name.starts_with("backlog.")
 }
 
 /// A file's questionnaire (its stem without qfill's suffixes) and how much

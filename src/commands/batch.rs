@@ -14,9 +14,6 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// Extensions of the files a folder is searched for.
-const EXTENSIONS: [&str; 6] = ["xlsx", "xlsm", "xls", "xlsb", "ods", "csv"];
-
 /// One input and the folder its outputs mirror from.
 #[derive(Debug, Clone)]
 struct Input {
@@ -187,11 +184,9 @@ fn is_questionnaire(path: &Path) -> bool {
         .file_name()
         .map(|n| n.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    let ext_ok = EXTENSIONS.iter().any(|e| name.ends_with(&format!(".{e}")));
     let ours =
         name.contains(".filled.") || name.ends_with(".review.xlsx") || name.starts_with("backlog.");
-    let temporary = name.starts_with("~$") || name.starts_with(".qfill-") || name.starts_with('.');
-    ext_ok && !ours && !temporary
+    crate::ingest::is_readable_name(&name, &crate::ingest::EXTENSIONS) && !ours
 }
 
 /// The inputs of shard `i` of `n`: a file belongs to the shard its path's hash

@@ -26,6 +26,20 @@ pub enum Format {
     Csv,
 }
 
+/// The file extensions of the questionnaires qfill reads.
+pub const EXTENSIONS: [&str; 6] = ["xlsx", "xlsm", "xls", "xlsb", "ods", "csv"];
+
+/// A file name (lower case) with one of `extensions`, and not an office
+/// lock file (`~$q.xlsx`) or a hidden or half-written one (`.q.xlsx`,
+/// `.qfill-…`): what a folder given to `batch` or `audit` holds to read.
+pub fn is_readable_name(name: &str, extensions: &[&str]) -> bool {
+    let scratch = name.starts_with("~$") || name.starts_with('.');
+    let ext_ok = name
+        .rsplit_once('.')
+        .is_some_and(|(_, ext)| extensions.contains(&ext));
+    ext_ok && !scratch
+}
+
 impl Format {
     pub fn name(self) -> &'static str {
         match self {
