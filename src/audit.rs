@@ -338,14 +338,16 @@ mod tests {
     }
 
     fn bank(answer: &str, short: Option<&str>) -> Bank {
-        let toml = format!(
-            "[[entry]]\nid = \"iam.mfa\"\ncircle = \"product\"\nquestions = [\"Do you enforce MFA?\"]\nanswer = \"{answer}\"\n{}controls = [\"A.8.5\"]\nreviewed = 2026-06-01\nowner = \"it\"\n",
-            short
-                .map(|s| format!("short = \"{s}\"\n"))
-                .unwrap_or_default()
-        );
-        let files = vec![crate::source::SourceFile::new("t.toml", toml)];
-        Bank::load(&files, &crate::mappings::Mappings::builtin().unwrap()).unwrap()
+        let e = crate::testing::entry("iam.mfa", "Do you enforce MFA?")
+            .circle(crate::model::Circle::Product)
+            .answer(answer)
+            .control("A.8.5")
+            .reviewed(2026, 6, 1, "it");
+        let e = match short {
+            Some(s) => e.short(s),
+            None => e,
+        };
+        crate::testing::bank(vec![e.build()])
     }
 
     fn opts() -> Staleness {

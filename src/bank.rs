@@ -222,9 +222,7 @@ fn validate(file: &SourceFile, r: RawEntry, mappings: &Mappings) -> Result<Entry
         .short
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty());
-    let placeholder = placeholder(&answer)
-        .or_else(|| short.as_deref().and_then(placeholder))
-        .map(str::to_string);
+    let placeholder = draft_placeholder(&answer, short.as_deref());
     Ok(Entry {
         id,
         circle: r.circle,
@@ -278,6 +276,13 @@ const HTML_TAGS: &[&str] = &[
     "sub", "code", "pre", "table", "tr", "td", "th", "small", "mark",
 ];
 
+/// The first placeholder in an entry's answer, else in its short answer.
+pub fn draft_placeholder(answer: &str, short: Option<&str>) -> Option<String> {
+    placeholder(answer)
+        .or_else(|| short.and_then(placeholder))
+        .map(str::to_string)
+}
+
 /// The first placeholder in a text, if any: an answer holding one is a draft,
 /// never something to send.
 pub fn placeholder(text: &str) -> Option<&str> {
@@ -303,13 +308,8 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-
-    /// The built-in starter bank, for tests.
-    pub(crate) fn starter_bank(m: &Mappings) -> Bank {
-        Bank::builtin(m).unwrap()
-    }
 
     fn file(text: &str) -> SourceFile {
         SourceFile::new("bank/t.toml", text)

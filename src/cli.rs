@@ -246,11 +246,8 @@ pub struct ImportArgs {
 
 #[derive(Args, Debug)]
 pub struct LintArgs {
-    /// Bank folder (default: ./answer-bank if present, else the built-in bank)
-    pub dir: Option<PathBuf>,
-    /// Mappings folder (default: ./mappings if present, else built-in)
-    #[arg(long, value_name = "DIR")]
-    pub mappings: Option<PathBuf>,
+    #[command(flatten)]
+    pub source: BankDirArgs,
     #[command(flatten)]
     pub staleness: StalenessArgs,
     /// Exit 1 on warnings too

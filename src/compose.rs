@@ -282,29 +282,15 @@ fn exclusions(entry: &Entry, mappings: &Mappings) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bank::Origin;
-    use crate::model::{Circle, Visibility};
+    use crate::model::Visibility;
 
     fn entry(answer: &str, tags: &[&str], visibility: Visibility) -> Entry {
-        Entry {
-            id: "x".into(),
-            circle: Circle::Isms,
-            questions: vec!["q".into()],
-            answer: answer.into(),
-            short: Some("Yes".into()),
-            controls: vec![],
-            scope: vec![],
-            visibility,
-            owner: None,
-            reviewed: None,
-            tags: tags.iter().map(|s| s.to_string()).collect(),
-            origin: Origin {
-                file: "f".into(),
-                line: 1,
-                column: 1,
-            },
-            placeholder: crate::bank::placeholder(answer).map(str::to_string),
-        }
+        crate::testing::entry("x", "q")
+            .answer(answer)
+            .short("Yes")
+            .tags(tags)
+            .visibility(visibility)
+            .build()
     }
 
     #[test]

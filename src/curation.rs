@@ -543,8 +543,7 @@ mod tests {
 
     #[test]
     fn export_then_import_gives_back_the_same_bank() {
-        let m = Mappings::builtin().unwrap();
-        let bank = crate::bank::tests::starter_bank(&m);
+        let (bank, m) = crate::testing::builtin();
         let files = import_xlsx(&export_xlsx(&bank).unwrap(), &|_| None).unwrap();
         let sources: Vec<SourceFile> = files
             .iter()
@@ -565,8 +564,7 @@ mod tests {
 
     #[test]
     fn coverage_counts_uncovered_controls_circles_themes_and_owners() {
-        let m = Mappings::builtin().unwrap();
-        let bank = crate::bank::tests::starter_bank(&m);
+        let (bank, m) = crate::testing::builtin();
         let c = coverage(&bank, &m, staleness(jiff::civil::date(2026, 11, 24)));
         assert_eq!(c.entries, 94);
         assert_eq!(c.by_circle.values().sum::<usize>(), 94);

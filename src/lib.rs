@@ -23,8 +23,11 @@ pub mod matching;
 pub mod messages;
 pub mod model;
 pub mod pipeline;
+pub mod settings;
 pub mod soa;
 pub mod source;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod text;
 pub mod values;
 pub mod write;

@@ -294,26 +294,12 @@ fn round2(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::AnswerTarget;
 
-    fn loaded() -> Loaded {
-        let mappings = Mappings::builtin().unwrap();
-        let bank = crate::bank::tests::starter_bank(&mappings);
-        let matcher = Matcher::new(&bank, &mappings).unwrap();
-        Loaded {
-            bank,
-            mappings,
-            matcher,
-        }
-    }
+    use crate::testing::{QuestionBuilder, loaded};
 
     /// A question with a free-text answer cell and a comments column.
-    fn question(text: &str) -> Question {
-        Question {
-            comment_col: Some(3),
-            answer: AnswerTarget::Cell(2),
-            ..Question::standalone(text)
-        }
+    fn question(text: &str) -> QuestionBuilder {
+        crate::testing::question(text).comment_col(3)
     }
 
     fn answer(q: &Question, l: &Loaded) -> Outcome {
@@ -334,7 +320,7 @@ mod tests {
     #[test]
     fn a_question_the_bank_answers_is_answered_unreviewed() {
         let l = loaded();
-        let o = answer(&question(ASKED), &l);
+        let o = answer(&question(ASKED).build(), &l);
         assert_eq!(o.status, Status::Auto, "{:?}", o.why);
         assert!(o.answer.is_some());
     }
@@ -342,10 +328,9 @@ mod tests {
     #[test]
     fn a_dropdown_without_the_short_answer_goes_to_review() {
         let l = loaded();
-        let q = Question {
-            allowed: Some(vec!["Compliant".into(), "Not compliant".into()]),
-            ..question(ASKED)
-        };
+        let q = question(ASKED)
+            .dropdown(&["Compliant", "Not compliant"])
+            .build();
         let o = answer(&q, &l);
         assert_eq!(o.status, Status::Review);
         assert!(
@@ -360,10 +345,7 @@ mod tests {
     #[test]
     fn an_existing_answer_is_kept_unless_overwriting() {
         let l = loaded();
-        let q = Question {
-            existing: Some("Yes, AES-256.".into()),
-            ..question(ASKED)
-        };
+        let q = question(ASKED).existing("Yes, AES-256.").build();
         assert_eq!(answer(&q, &l).status, Status::Kept);
         let overwrite = Options {
             overwrite: true,
@@ -380,10 +362,7 @@ mod tests {
     #[test]
     fn an_answer_past_the_cells_length_limit_is_cut_and_reviewed() {
         let l = loaded();
-        let q = Question {
-            max_len: Some(40),
-            ..question(ASKED)
-        };
+        let q = question(ASKED).max_len(40).build();
         let o = answer(&q, &l);
         assert_eq!(o.status, Status::Review);
         assert!(

@@ -538,3 +538,18 @@ fn the_over_claim_lint_catches_rewordings_and_passes_honest_answers() {
         .collect();
     assert_eq!(flagged, ["guarantee", "gdpr", "product"], "{report}");
 }
+
+#[test]
+fn each_test_runs_in_its_own_folder_that_starts_empty() {
+    let here = common::workdir();
+    assert_ne!(here, std::env::temp_dir());
+    assert_eq!(std::fs::read_dir(&here).unwrap().count(), 0);
+    qfill().args(["init", "."]).assert().success();
+    assert!(here.join("answer-bank").is_dir());
+    // The test's second run sees the first one's files: one folder per test.
+    qfill()
+        .args(["init", "."])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("already exists"));
+}

@@ -176,14 +176,14 @@ fn values(path: &Path) -> BTreeMap<(String, u32, u32), String> {
     out
 }
 
-fn fill(input: &Path, out: &Path) {
+fn fill(input: &Path, out: &Path) -> assert_cmd::assert::Assert {
     qfill()
         .arg("fill")
         .arg(input)
         .arg("-o")
         .arg(out)
         .assert()
-        .success();
+        .success()
 }
 
 #[test]
@@ -368,4 +368,55 @@ fn identical_runs_give_identical_bytes() {
             "{name}"
         );
     }
+}
+
+/// A sheet whose rows are out of order cannot be patched in place: `fill`
+/// and `apply` both write a rebuilt copy with the answers and say so,
+/// instead of `apply` failing where `fill` succeeded.
+#[test]
+fn fill_and_apply_rebuild_what_cannot_be_patched() {
+    let dir = tempfile::tempdir().unwrap();
+    let made = buyer_workbook(dir.path());
+    let input = dir.path().join("reordered.xlsx");
+    rewrite_zip(
+        &made,
+        &input,
+        |name, bytes| {
+            if name != "xl/worksheets/sheet1.xml" {
+                return bytes;
+            }
+            // The title row moved to the end of sheetData.
+            let xml = String::from_utf8(bytes).unwrap();
+            let start = xml.find("<row r=\"1\"").unwrap();
+            let end = xml[start..].find("</row>").unwrap() + start + "</row>".len();
+            let row = xml[start..end].to_string();
+            let rest = format!("{}{}", &xml[..start], &xml[end..]);
+            rest.replace("</sheetData>", &format!("{row}</sheetData>"))
+                .into_bytes()
+        },
+        &[],
+    );
+    let out = dir.path().join("out");
+    let not_patched = predicates::str::contains("could not patch the workbook in place");
+    fill(&input, &out).stderr(not_patched.clone());
+    let filled = out.join("reordered.filled.xlsx");
+    let answered = |path: &Path| {
+        values(path)
+            .get(&("Questionnaire".to_string(), 2, 2))
+            .cloned()
+    };
+    assert!(
+        answered(&filled).is_some(),
+        "the rebuilt copy has the answer"
+    );
+    std::fs::remove_file(&filled).unwrap();
+    qfill()
+        .arg("apply")
+        .arg(out.join("reordered.review.xlsx"))
+        .arg("--input")
+        .arg(&input)
+        .assert()
+        .success()
+        .stderr(not_patched);
+    assert_eq!(answered(&filled), Some("Yes".to_string()));
 }

@@ -11,26 +11,19 @@ use crate::cli::ApplyArgs;
 use crate::ingest::{self, Question};
 use crate::model::{Audience, Circle, Status, Visibility};
 use crate::pipeline::Outcome;
-use crate::write::review::{Decision, ReviewFile, ReviewRow, read_back};
+use crate::settings::{self, Sources};
+use crate::write::review::{self, Decision, ReviewFile, ReviewRow};
 use crate::write::{self, Output};
 use anyhow::{Result, anyhow, bail};
 use std::path::{Path, PathBuf};
 
 pub fn run(args: &ApplyArgs) -> Result<()> {
-    let bytes = ingest::read_capped(&args.review, args.limits.limits().max_unzipped_bytes)
-        .map_err(|e| {
-            anyhow!(
-                "{}: cannot read the review workbook: {e}",
-                args.review.display()
-            )
-        })?;
-    let review = read_back(&bytes).map_err(|e| anyhow!("{}: {e}", args.review.display()))?;
+    let review = review::read_path(&args.review, args.limits.limits().max_unzipped_bytes)?;
     let input = find_input(args, &review)?;
     let book = ingest::read(&input, &args.limits.limits())?;
     check_same_questionnaire(&review, &book.sha256, &input, &args.review)?;
-    let (files, mappings) = super::sources(args.bank.as_deref(), args.mappings.as_deref())?;
-    let bank = Bank::load(&files, &mappings)?;
-    let overrides = super::fill::overrides(&args.layout);
+    let (bank, _) = Sources::resolve(args.bank.as_deref(), args.mappings.as_deref()).load()?;
+    let overrides = settings::overrides(&args.layout);
     let questions: Vec<Question> = ingest::detect(&book, &overrides)
         .into_iter()
         .flat_map(|l| l.questions)
@@ -45,16 +38,19 @@ pub fn run(args: &ApplyArgs) -> Result<()> {
             decide(q, row, &bank, args.audience)
         })
         .collect();
-    let writer = write::filled_writer(book.format);
+    let filled = write::render_filled(&input, &book, &outcomes, false)?;
     let out_dir = args
         .out_dir
         .clone()
         .unwrap_or_else(|| folder_of(&args.review));
     let output = Output {
-        path: write::output_path(&input, Some(&out_dir), writer.extension(&book)),
-        bytes: writer.render(&book, &outcomes, false)?,
+        path: write::output_path(&input, Some(&out_dir), filled.extension),
+        bytes: filled.bytes,
     };
     write::write_all(std::slice::from_ref(&output), &input, args.force)?;
+    if let Some(note) = filled.note {
+        crate::say!("{note}");
+    }
     report(&review.rows, &outcomes, &output.path);
     Ok(())
 }

@@ -1,13 +1,14 @@
 //! `qfill audit PATH...`: the answers already sent, checked against each
 //! other and against the bank today.
 
-use super::{Loaded, load};
 use crate::audit::{self, Finding, Given, Kind};
 use crate::cli::AuditArgs;
 use crate::harvest::{Approved, harvested_answer, same_question};
 use crate::ingest::{self, Limits};
 use crate::matching::Signals;
 use crate::model::Status;
+use crate::pipeline::Loaded;
+use crate::settings::MatchSettings;
 use crate::write::rebuild::clip;
 use crate::write::{json, review, write_atomic};
 use anyhow::{Context, Result};
@@ -28,7 +29,7 @@ pub fn run(args: &AuditArgs) -> Result<bool> {
         ))
         .into());
     }
-    let loaded = load(&args.bank)?;
+    let loaded = MatchSettings::from(&args.bank).load()?;
     let limits = args.limits.limits();
     let mut given = Vec::new();
     let mut unread = Vec::new();

@@ -1,13 +1,12 @@
 //! `qfill bank ...`: curating the answer bank.
 
-use super::BankSource;
-use super::sources;
 use crate::bank::Bank;
 use crate::cli::{BankCommand, CoverageArgs, ExportArgs, HarvestArgs, ImportArgs, LintArgs};
 use crate::curation::{coverage, coverage_xlsx, export_xlsx, import_xlsx};
 use crate::harvest::{Approved, Change, harvest, write_proposals};
 use crate::lint::{Finding, Severity, lint};
 use crate::mappings::Mappings;
+use crate::settings::{self, BankSource, MatchSettings, Sources};
 use crate::source::SourceFile;
 use crate::source::toml_files_in;
 use crate::write::{Output, write_all, write_atomic};
@@ -26,8 +25,7 @@ pub fn run(cmd: &BankCommand) -> Result<bool> {
 }
 
 fn run_coverage(args: &CoverageArgs) -> Result<()> {
-    let (files, mappings) = sources(args.source.dir.as_deref(), args.source.mappings.as_deref())?;
-    let bank = Bank::load(&files, &mappings)?;
+    let (bank, mappings) = Sources::from(&args.source).load()?;
     let c = coverage(&bank, &mappings, args.staleness.staleness());
     if let Some(path) = &args.xlsx {
         write_atomic(path, &coverage_xlsx(&c)?)?;
@@ -71,8 +69,9 @@ fn run_coverage(args: &CoverageArgs) -> Result<()> {
 fn run_harvest(args: &HarvestArgs) -> Result<()> {
     // Compared only with the company's own approved bank, when it has one:
     // never with the built-in example bank.
-    let own = match BankSource::resolve(args.bank.bank.as_deref()) {
-        BankSource::Dir(dir) if has_entries(&dir)? => Some(super::load(&args.bank)?),
+    let settings = MatchSettings::from(&args.bank);
+    let own = match &settings.sources.bank {
+        BankSource::Dir(dir) if has_entries(dir)? => Some(settings.load()?),
         _ => None,
     };
     let fallback;
@@ -84,7 +83,7 @@ fn run_harvest(args: &HarvestArgs) -> Result<()> {
         }
     };
     let book = crate::ingest::read(&args.input, &Default::default())?;
-    let overrides = super::fill::overrides(&args.layout);
+    let overrides = settings::overrides(&args.layout);
     let questions: Vec<_> = crate::ingest::detect(&book, &overrides)
         .into_iter()
         .flat_map(|l| l.questions)
@@ -137,7 +136,7 @@ fn has_entries(dir: &Path) -> Result<bool> {
 }
 
 fn run_export(args: &ExportArgs) -> Result<()> {
-    let (files, mappings) = sources(args.source.dir.as_deref(), args.source.mappings.as_deref())?;
+    let (files, mappings) = Sources::from(&args.source).read()?;
     let bank = Bank::load(&files, &mappings)?;
     let output = Output {
         path: crate::write::file_in(&args.out, "bank.xlsx"),
@@ -166,7 +165,7 @@ fn run_import(args: &ImportArgs) -> Result<()> {
         .iter()
         .map(|(n, t)| SourceFile::new(n.clone(), t.clone()))
         .collect();
-    let (_, mappings) = super::sources(None, None)?;
+    let mappings = Sources::resolve(None, None).mappings.load()?;
     Bank::load(&imported, &mappings).map_err(|e| {
         anyhow::anyhow!(
             "{}: the imported bank is not valid: {e}",
@@ -205,7 +204,7 @@ struct Report<'a> {
 }
 
 fn run_lint(args: &LintArgs) -> Result<bool> {
-    let (files, mappings) = sources(args.dir.as_deref(), args.mappings.as_deref())?;
+    let (files, mappings) = Sources::from(&args.source).read()?;
     let (bank, problems) = Bank::load_all(&files, &mappings);
     if bank.entries.is_empty() && problems.is_empty() {
         anyhow::bail!("{}", crate::bank::empty_bank_message(&files));

@@ -1,11 +1,12 @@
 //! `qfill batch PATH...`: refill a backlog of questionnaires at once, in
 //! parallel, with a backlog report of what is still unanswered.
 
-use super::fill::{FillOptions, answers_key, fill_file};
-use super::{Loaded, load};
+use super::fill::fill_file;
 use crate::backlog::{Backlog, FileResult, FileRow, backlog, backlog_xlsx, row, row_from};
 use crate::cli::BatchArgs;
 use crate::model::{Circle, Status};
+use crate::pipeline::Loaded;
+use crate::settings::{FillOptions, MatchSettings, answers_key};
 use crate::write::{self, Output};
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -88,7 +89,7 @@ pub fn run(args: &BatchArgs) -> Result<bool> {
         bail!("give questionnaires or folders to fill, or --merge-reports DIR...");
     }
     let inputs = shard(unique_outputs(collect(&args.paths)?), args.shard)?;
-    let loaded = load(&args.bank)?;
+    let loaded = MatchSettings::from(&args.bank).load()?;
     let opts = FillOptions {
         // Whether a file is refilled is decided by its answers key, before writing.
         force: true,

@@ -1,12 +1,13 @@
 //! `qfill eval`: measure the bank and the matcher on labelled questionnaires.
 
-use super::{Loaded, load};
 use crate::cli::EvalArgs;
 use crate::evaluate::{Band, Label, Metrics, Place, Prediction, Score, score};
 use crate::ingest::{self, Overrides, Sheet, Value, Workbook};
 use crate::matching::Signals;
 use crate::model::Circle;
+use crate::pipeline::Loaded;
 use crate::pipeline::{self, Options, Outcome};
+use crate::settings::MatchSettings;
 use anyhow::{Context, Result, anyhow, bail};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -58,7 +59,7 @@ struct SetReport<'a> {
 }
 
 pub fn run(args: &EvalArgs) -> Result<bool> {
-    let loaded = load(&args.bank)?;
+    let loaded = MatchSettings::from(&args.bank).load()?;
     let sets = gather(&args.inputs, &args.questionnaires)?;
     let runs: Vec<SetRun> = sets
         .iter()

@@ -1,54 +1,14 @@
 //! `qfill fill INPUT`: the main job.
 
-use super::{Loaded, load};
-use crate::cli::{AnswerArgs, FillArgs, LayoutArgs, LimitArgs};
-use crate::ingest::Limits;
-use crate::ingest::{self, AnswerTarget, Format, Overrides, col_name, detect::SheetLayout};
+use crate::cli::FillArgs;
+use crate::ingest::{self, AnswerTarget, Format, col_name, detect::SheetLayout};
 use crate::model::{Audience, Circle, Status};
+use crate::pipeline::Loaded;
 use crate::pipeline::{self, Options, Outcome};
-use crate::write::{self, FilledWriter, Output, review::Provenance};
+use crate::settings::{FillOptions, MatchSettings, answers_key};
+use crate::write::{self, Output, review::Provenance};
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
-
-/// What a fill of one questionnaire needs to know besides the bank.
-#[derive(Debug, Clone, Default)]
-pub struct FillOptions {
-    pub audience: Audience,
-    pub include_review: bool,
-    pub overwrite: bool,
-    pub force: bool,
-    pub overrides: Overrides,
-    pub limits: Limits,
-    /// Where the JSON report goes, if anywhere.
-    pub json: Option<PathBuf>,
-    /// Also write the boundary report, NAME.report.html, for the team.
-    pub html: bool,
-    /// The name outputs are called by, when not the input's stem (batch
-    /// inputs that would share outputs).
-    pub output_stem: Option<String>,
-}
-
-impl FillOptions {
-    /// The flags `fill` and `batch` share, turned into settings in one place.
-    pub fn from_flags(answers: &AnswerArgs, layout: &LayoutArgs, limits: &LimitArgs) -> Self {
-        FillOptions {
-            audience: answers.audience,
-            include_review: answers.include_review,
-            overwrite: answers.overwrite,
-            overrides: overrides(layout),
-            limits: limits.limits(),
-            ..FillOptions::default()
-        }
-    }
-
-    /// Where an output of `input` with `suffix` goes.
-    pub fn output(&self, input: &Path, out_dir: Option<&Path>, suffix: &str) -> PathBuf {
-        match &self.output_stem {
-            Some(stem) => write::output_path_named(stem, input, out_dir, suffix),
-            None => write::output_path(input, out_dir, suffix),
-        }
-    }
-}
 
 /// The result of filling one questionnaire.
 pub struct Filled {
@@ -68,7 +28,10 @@ pub fn run(args: &FillArgs) -> Result<()> {
         ..FillOptions::from_flags(&args.answers, &args.layout, &args.limits)
     };
     // Reading the questionnaire does not need the bank: both at once.
-    let (loaded, read) = rayon::join(|| load(&args.bank), || read(&args.input, &opts));
+    let (loaded, read) = rayon::join(
+        || MatchSettings::from(&args.bank).load(),
+        || read(&args.input, &opts),
+    );
     let loaded = loaded?;
     let filled = fill_read(&args.input, read?, args.out_dir.as_deref(), &loaded, &opts)?;
     for line in filled.layout.iter().chain(&filled.notes) {
@@ -185,14 +148,15 @@ pub fn fill_read(
     };
     // The two workbooks are independent: rendered side by side.
     let (filled, review) = rayon::join(
-        || render_filled(input, &book, &outcomes, opts.include_review),
+        || write::render_filled(input, &book, &outcomes, opts.include_review),
         || write::review::render(&outcomes, &provenance),
     );
-    let (extension, filled, mut notes) = filled?;
+    let filled = filled?;
+    let mut notes: Vec<String> = filled.note.into_iter().collect();
     let mut outputs = vec![
         Output {
-            path: opts.output(input, out_dir, extension),
-            bytes: filled,
+            path: opts.output(input, out_dir, filled.extension),
+            bytes: filled.bytes,
         },
         Output {
             path: opts.output(input, out_dir, "review.xlsx"),
@@ -251,64 +215,6 @@ pub fn fill_read(
     })
 }
 
-/// What a fill's answers depend on besides the questionnaire: the bank, the
-/// mappings, the thresholds, the options that change answers or layout, and
-/// qfill itself. Two runs with one key give the same outputs.
-pub fn answers_key(loaded: &Loaded, opts: &FillOptions) -> String {
-    use sha2::{Digest, Sha256};
-    let t = loaded.matcher.thresholds();
-    let o = &opts.overrides;
-    let settings = format!(
-        "qfill {}\nbank {}\nmappings {}\nthresholds {} {}\naudience {:?} include_review {} overwrite {}\nlayout {:?} {:?} {:?} {:?} {:?} {:?}\nlimits {:?}",
-        env!("CARGO_PKG_VERSION"),
-        loaded.bank.version,
-        loaded.mappings.version,
-        t.auto,
-        t.review,
-        opts.audience,
-        opts.include_review,
-        opts.overwrite,
-        o.sheets,
-        o.header_row,
-        o.question_col,
-        o.id_col,
-        o.answer_col,
-        o.comment_col,
-        opts.limits,
-    );
-    crate::bank::hex(&Sha256::digest(settings.as_bytes()))
-}
-
-/// The buyer's workbook with the answers: patched in place where the format
-/// allows, else rebuilt; with a note for the user when formatting is lost.
-fn render_filled(
-    input: &Path,
-    book: &ingest::Workbook,
-    outcomes: &[Outcome],
-    include_review: bool,
-) -> Result<(&'static str, Vec<u8>, Vec<String>)> {
-    let writer = write::filled_writer(book.format);
-    match writer.render(book, outcomes, include_review) {
-        Ok(bytes) => Ok((writer.extension(book), bytes, Vec::new())),
-        // A package the in-place writer cannot patch still gets its answers, in a rebuilt copy.
-        Err(e) if matches!(book.format, Format::Xlsx | Format::Xlsm) => {
-            let note = format!(
-                "note: {}: could not patch the workbook in place ({e}); wrote a rebuilt copy without its formatting",
-                input.display()
-            );
-            let rebuild = write::rebuild::RebuildWriter;
-            Ok((
-                rebuild.extension(book),
-                rebuild.render(book, outcomes, include_review)?,
-                vec![note],
-            ))
-        }
-        Err(e) => {
-            Err(e).with_context(|| format!("{}: cannot write the filled copy", input.display()))
-        }
-    }
-}
-
 /// One line per sheet saying what was detected, so a person can check it
 /// and correct it with the layout flags.
 fn describe_layout(book: &ingest::Workbook, l: &SheetLayout) -> String {
@@ -352,17 +258,6 @@ fn describe_layout(book: &ingest::Workbook, l: &SheetLayout) -> String {
 
 /// The layout flags as detection overrides (columns are parsed by clap, so a
 /// bad column is a usage error).
-pub fn overrides(l: &LayoutArgs) -> Overrides {
-    Overrides {
-        sheets: l.sheet.clone(),
-        header_row: l.header_row.map(|r| r - 1),
-        question_col: l.question_col,
-        id_col: l.id_col,
-        answer_col: l.answer_col,
-        comment_col: l.comment_col,
-    }
-}
-
 /// One line for people: counts by status and circle, and where the outputs went.
 fn summary(input: &Path, outcomes: &[Outcome], outputs: &[PathBuf]) -> String {
     let by_status: Vec<String> = Status::ALL

@@ -1,26 +1,19 @@
 //! `qfill learn REVIEW.xlsx`: turn reviewers' edits and new answers into
 //! proposals for the bank (the same file format as `bank harvest`).
 
-use super::load;
 use crate::cli::LearnArgs;
 use crate::harvest::{Change, Proposal, slug, write_proposals};
 use crate::model::Circle;
-use crate::write::review::{Decision, read_back};
-use anyhow::{Result, anyhow};
+use crate::settings::MatchSettings;
+use crate::write::review::Decision;
+use anyhow::Result;
 
 pub fn run(args: &LearnArgs) -> Result<()> {
-    let bytes = crate::ingest::read_capped(
+    let review = crate::write::review::read_path(
         &args.review,
         crate::ingest::Limits::default().max_unzipped_bytes,
-    )
-    .map_err(|e| {
-        anyhow!(
-            "{}: cannot read the review workbook: {e}",
-            args.review.display()
-        )
-    })?;
-    let review = read_back(&bytes).map_err(|e| anyhow!("{}: {e}", args.review.display()))?;
-    let loaded = load(&args.bank)?;
+    )?;
+    let loaded = MatchSettings::from(&args.bank).load()?;
     let source = args
         .review
         .file_name()

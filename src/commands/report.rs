@@ -1,16 +1,15 @@
 //! `qfill report NAME.json`: the boundary report of one filled questionnaire.
 
-use super::sources;
-use crate::bank::Bank;
 use crate::cli::ReportArgs;
+use crate::settings::Sources;
 use crate::write::{self, Output, html, json};
 use anyhow::Result;
 use std::path::PathBuf;
 
 pub fn run(args: &ReportArgs) -> Result<()> {
     let report = json::read(&args.json)?;
-    let (files, mappings) = sources(args.bank.as_deref(), args.mappings.as_deref())?;
-    let bank = Bank::load(&files, &mappings)?;
+    let (bank, mappings) =
+        Sources::resolve(args.bank.as_deref(), args.mappings.as_deref()).load()?;
     if bank.version != report.bank_version {
         crate::say!(
             "note: {} was filled from another version of the bank; a public page shows an answer only while its entry is still public",

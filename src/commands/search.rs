@@ -1,12 +1,13 @@
 //! `qfill search "TEXT"`: the best matches for one question, explained.
 
-use super::{Loaded, load};
 use crate::cli::SearchArgs;
 use crate::compose::compose;
 use crate::ingest::Question;
 use crate::matching::Signals;
 use crate::model::{Audience, Status};
+use crate::pipeline::Loaded;
 use crate::pipeline::{self, Options};
+use crate::settings::MatchSettings;
 use anyhow::Result;
 use serde::Serialize;
 
@@ -33,7 +34,7 @@ struct Report<'a> {
 }
 
 pub fn run(args: &SearchArgs) -> Result<()> {
-    let loaded = load(&args.bank)?;
+    let loaded = MatchSettings::from(&args.bank).load()?;
     let Loaded {
         bank,
         mappings,

@@ -4,6 +4,7 @@
 use crate::cli::{SoaCommand, SoaExportArgs, SoaImportArgs, UsageError};
 use crate::ingest::{self, Limits};
 use crate::mappings::{Mappings, SoaStatus};
+use crate::settings::Sources;
 use crate::soa::{self, Given, Imported};
 use crate::write::{Output, write_all};
 use anyhow::{Result, anyhow, bail};
@@ -181,8 +182,9 @@ fn summary(i: &Imported, file: &str, out: &str) -> String {
 fn export(args: &SoaExportArgs) -> Result<()> {
     // Resolved as every command does: the folder named, else ./mappings,
     // else the built-in ones that go with the bank in use.
-    let bank = super::BankSource::resolve(None);
-    let mappings = super::MappingsSource::resolve(args.mappings.as_deref(), &bank).load()?;
+    let mappings = Sources::resolve(None, args.mappings.as_deref())
+        .mappings
+        .load()?;
     let bytes = soa_xlsx(&mappings)?;
     let out = Output {
         path: crate::write::file_in(&args.out, "soa.xlsx"),

@@ -122,17 +122,12 @@ mod tests {
     use crate::ingest::AnswerTarget;
 
     fn q(sheet: usize, id: Option<&str>, text: &str) -> Question {
-        Question {
-            sheet: format!("S{sheet}"),
-            sheet_index: sheet,
-            row: 0,
-            id: id.map(str::to_string),
-            text: text.into(),
-            existing: None,
-            answer: AnswerTarget::None,
-            comment_col: None,
-            allowed: None,
-            max_len: None,
+        let q = crate::testing::question(text)
+            .sheet(sheet)
+            .answer(AnswerTarget::None);
+        match id {
+            Some(id) => q.id(id).build(),
+            None => q.build(),
         }
     }
 

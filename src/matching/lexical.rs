@@ -585,8 +585,7 @@ mod tests {
 
     #[test]
     fn synonyms_meet_across_spellings() {
-        let m = Mappings::builtin().unwrap();
-        let bank = crate::bank::tests::starter_bank(&m);
+        let (bank, m) = crate::testing::builtin();
         let index = LexicalIndex::new(&bank, &m).unwrap();
         let a = index.analysed("Is 2FA required?");
         let b = index.analysed("Is multi-factor authentication required?");

@@ -266,10 +266,8 @@ mod tests {
     use super::*;
 
     fn matcher() -> (Bank, Matcher) {
-        let m = Mappings::builtin().unwrap();
-        let bank = crate::bank::tests::starter_bank(&m);
-        let matcher = Matcher::new(&bank, &m).unwrap();
-        (bank, matcher)
+        let l = crate::testing::loaded();
+        (l.bank, l.matcher)
     }
 
     fn text(q: &str) -> Query<'_> {
@@ -326,16 +324,11 @@ mod tests {
     #[test]
     fn equal_scores_rank_in_bank_order() {
         let m = Mappings::builtin().unwrap();
-        let entry = |id: &str| {
-            format!(
-                "[[entry]]\nid = \"{id}\"\ncircle = \"isms\"\nquestions = [\"Do you keep a risk register?\"]\nanswer = \"Yes.\"\n"
-            )
-        };
+        let entry = |id: &str| crate::testing::entry(id, "Do you keep a risk register?").build();
         // Two entries that say exactly the same: the first in the bank leads,
         // whichever way round the files list them.
         for (a, b) in [("zeta.same", "alpha.same"), ("alpha.same", "zeta.same")] {
-            let f = crate::source::SourceFile::new("t.toml", format!("{}{}", entry(a), entry(b)));
-            let bank = Bank::load(&[f], &m).unwrap();
+            let bank = crate::testing::bank(vec![entry(a), entry(b)]);
             let matcher = Matcher::new(&bank, &m).unwrap();
             let ranked = matcher.rank(text("Do you keep a risk register?"), 2, Signals::Both);
             assert_eq!(ranked[0].similarity, ranked[1].similarity);

@@ -32,6 +32,49 @@ pub trait FilledWriter {
     ) -> Result<Vec<u8>>;
 }
 
+/// The buyer's workbook with the answers, ready to write.
+pub struct FilledCopy {
+    pub extension: &'static str,
+    pub bytes: Vec<u8>,
+    /// Said to the user when the copy had to be rebuilt.
+    pub note: Option<String>,
+}
+
+/// The buyer's workbook with the answers: patched in place where the format
+/// allows, else rebuilt, with a note for the user when formatting is lost.
+/// `fill`, `batch` and `apply` all write through it.
+pub fn render_filled(
+    input: &Path,
+    book: &Workbook,
+    outcomes: &[Outcome],
+    include_review: bool,
+) -> Result<FilledCopy> {
+    let writer = filled_writer(book.format);
+    match writer.render(book, outcomes, include_review) {
+        Ok(bytes) => Ok(FilledCopy {
+            extension: writer.extension(book),
+            bytes,
+            note: None,
+        }),
+        // A package the in-place writer cannot patch still gets its answers, in a rebuilt copy.
+        Err(e) if matches!(book.format, Format::Xlsx | Format::Xlsm) => {
+            let note = format!(
+                "note: {}: could not patch the workbook in place ({e}); wrote a rebuilt copy without its formatting",
+                input.display()
+            );
+            let rebuild = rebuild::RebuildWriter;
+            Ok(FilledCopy {
+                extension: rebuild.extension(book),
+                bytes: rebuild.render(book, outcomes, include_review)?,
+                note: Some(note),
+            })
+        }
+        Err(e) => {
+            Err(e).with_context(|| format!("{}: cannot write the filled copy", input.display()))
+        }
+    }
+}
+
 /// Picks the filled-workbook writer for an input format.
 pub fn filled_writer(format: Format) -> Box<dyn FilledWriter> {
     match format {

@@ -245,6 +245,14 @@ pub struct ReviewFile {
     pub input_sha256: String,
 }
 
+/// Reads the review workbook at `path`, no larger unpacked than `cap`
+/// bytes, naming the file in every error.
+pub fn read_path(path: &std::path::Path, cap: u64) -> Result<ReviewFile> {
+    let bytes = crate::ingest::read_capped(path, cap)
+        .map_err(|e| anyhow::anyhow!("{}: cannot read the review workbook: {e}", path.display()))?;
+    read_back(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
 /// Reads a review workbook written by `qfill fill` (and edited by people).
 pub fn read_back(bytes: &[u8]) -> Result<ReviewFile> {
     from_book(&crate::ingest::read_bytes(bytes, &Default::default())?)

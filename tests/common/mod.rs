@@ -2,17 +2,41 @@
 #![allow(dead_code)]
 
 use assert_cmd::Command;
-use std::path::Path;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
-/// The real binary, run from a temporary folder so that a `./answer-bank`
-/// in the working directory never changes what a test sees. Bank vectors are
-/// cached under the target folder, never in the user's own cache.
+/// The real binary, run from the test's own empty working folder, so that
+/// neither a `./answer-bank` nor another test's files change what a test
+/// sees. Bank vectors are cached under the target folder, never in the
+/// user's own cache.
 pub fn qfill() -> Command {
     let mut c = Command::cargo_bin("qfill").unwrap();
-    c.current_dir(std::env::temp_dir());
+    c.current_dir(workdir());
     c.env("NO_COLOR", "1");
     c.env("XDG_CACHE_HOME", test_cache());
     c
+}
+
+/// This test's working folder, under the target folder: named after the test
+/// (the harness runs each test on a thread of its name) and emptied the first
+/// time the test asks for it, so that every test starts from nothing.
+pub fn workdir() -> PathBuf {
+    static MADE: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("main")
+        .replace("::", "-");
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("work")
+        .join(env!("CARGO_CRATE_NAME"))
+        .join(&test);
+    let first = MADE.lock().unwrap_or_else(|e| e.into_inner()).insert(test);
+    if first {
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+    }
+    dir
 }
 
 /// The cache folder the tests share.
