@@ -10,6 +10,7 @@ use qfill::matching::cache::Cache;
 use qfill::matching::{Matcher, Query, Signals};
 use qfill::pipeline::{self, Loaded, Options};
 use qfill::write::FilledWriter;
+use qfill::write::cells::placements;
 use qfill::write::patch::PatchWriter;
 use rust_xlsxwriter::Workbook;
 use std::hint::black_box;
@@ -111,9 +112,8 @@ fn benches(c: &mut Criterion) {
         b.iter_batched(
             || (),
             |()| {
-                PatchWriter
-                    .render(black_box(&book), &outcomes, true)
-                    .unwrap()
+                let cells = placements(&outcomes, true);
+                PatchWriter.render(black_box(&book), &cells).unwrap()
             },
             BatchSize::SmallInput,
         )
@@ -126,7 +126,9 @@ fn benches(c: &mut Criterion) {
                 .flat_map(|l| l.questions)
                 .collect();
             let outcomes = pipeline::run(&qs, &loaded, Options::default()).unwrap();
-            PatchWriter.render(&book, &outcomes, false).unwrap()
+            PatchWriter
+                .render(&book, &placements(&outcomes, false))
+                .unwrap()
         })
     });
 }

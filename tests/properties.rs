@@ -133,7 +133,7 @@ proptest! {
             ..Sheet::default()
         };
         let book = Workbook { format: Format::Xlsx, sheets: vec![sheet], sha256: String::new(), bytes: Vec::new() };
-        let bytes = RebuildWriter.render(&book, &[], false).unwrap();
+        let bytes = RebuildWriter.render(&book, &[]).unwrap();
         let back = ingest::read_bytes(&bytes, &Limits::default());
         // A cell of only whitespace reads back as an empty sheet, which the reader refuses.
         if text.trim().is_empty() {

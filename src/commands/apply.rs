@@ -9,9 +9,9 @@
 use crate::bank::{Bank, Entry};
 use crate::cli::ApplyArgs;
 use crate::ingest::{self, Question};
-use crate::model::{Audience, Circle, Status, Visibility};
-use crate::pipeline::Outcome;
+use crate::model::{Audience, Visibility};
 use crate::settings::{self, Sources};
+use crate::write::cells::{Placement, place};
 use crate::write::review::{self, Decision, ReviewFile, ReviewRow};
 use crate::write::{self, Output};
 use anyhow::{Result, anyhow, bail};
@@ -28,17 +28,24 @@ pub fn run(args: &ApplyArgs) -> Result<()> {
         .into_iter()
         .flat_map(|l| l.questions)
         .collect();
-    let outcomes: Vec<Outcome> = questions
+    let applied: Vec<(&Question, Applied)> = questions
         .iter()
         .map(|q| {
             let row = review
                 .rows
                 .iter()
                 .find(|r| r.sheet == q.sheet && r.row == q.row1());
-            decide(q, row, &bank, args.audience)
+            (q, decide(row, &bank, args.audience))
         })
         .collect();
-    let filled = write::render_filled(&input, &book, &outcomes, false)?;
+    let cells: Vec<Placement> = applied
+        .iter()
+        .flat_map(|(q, a)| match a {
+            Applied::Write { answer, short } => place(q, answer, short.as_deref()),
+            _ => Vec::new(),
+        })
+        .collect();
+    let filled = write::render_filled(&input, &book, &cells)?;
     let out_dir = args
         .out_dir
         .clone()
@@ -51,7 +58,7 @@ pub fn run(args: &ApplyArgs) -> Result<()> {
     if let Some(note) = filled.note {
         crate::say!("{note}");
     }
-    report(&review.rows, &outcomes, &output.path);
+    report(&review.rows, &applied, &output.path);
     Ok(())
 }
 
@@ -145,45 +152,41 @@ fn withhold_reason(row: &ReviewRow, bank: &Bank, audience: Audience) -> Option<S
 }
 
 /// What a reviewed row means for the buyer's workbook.
-fn decide(q: &Question, row: Option<&ReviewRow>, bank: &Bank, audience: Audience) -> Outcome {
-    let mut outcome = Outcome {
-        question: q.clone(),
-        circle: Circle::Isms,
-        status: Status::None,
-        confidence: 0.0,
-        bank_id: None,
-        best_entry: None,
-        answer: None,
-        short: None,
-        withheld: false,
-        controls: Vec::new(),
-        why: vec!["applied from the review workbook".into()],
-        candidates: Vec::new(),
-    };
-    let Some(row) = row else { return outcome };
-    outcome.circle = row.circle.parse().unwrap_or(Circle::Isms);
-    outcome.bank_id = row.bank_id.clone();
-    if row.status.accepted() && !row.answer.is_empty() {
-        match withhold_reason(row, bank, audience) {
-            Some(reason) => {
-                outcome.withheld = true;
-                outcome.why.push(format!("not written: {reason}"));
-            }
-            None => {
-                outcome.status = Status::Auto;
-                outcome.answer = Some(row.answer.clone());
-                outcome.short = row.short.clone();
-            }
-        }
-    } else if row.status == Decision::Kept {
-        outcome.status = Status::Kept;
-    }
-    outcome
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Applied {
+    /// An accepted answer: written.
+    Write {
+        answer: String,
+        short: Option<String>,
+    },
+    /// Accepted, but not for this audience or not finished: why.
+    Withheld(String),
+    /// Nothing to write: no row, rejected, open or kept.
+    Nothing,
 }
 
-fn report(rows: &[ReviewRow], outcomes: &[Outcome], path: &Path) {
+fn decide(row: Option<&ReviewRow>, bank: &Bank, audience: Audience) -> Applied {
+    let Some(row) = row else {
+        return Applied::Nothing;
+    };
+    if !row.status.accepted() || row.answer.is_empty() {
+        return Applied::Nothing;
+    }
+    match withhold_reason(row, bank, audience) {
+        Some(reason) => Applied::Withheld(reason),
+        None => Applied::Write {
+            answer: row.answer.clone(),
+            short: row.short.clone(),
+        },
+    }
+}
+
+fn report(rows: &[ReviewRow], applied: &[(&Question, Applied)], path: &Path) {
     let count = |d: Decision| rows.iter().filter(|r| r.status == d).count();
-    let written = outcomes.iter().filter(|o| o.status == Status::Auto).count();
+    let written = applied
+        .iter()
+        .filter(|(_, a)| matches!(a, Applied::Write { .. }))
+        .count();
     let edited = rows
         .iter()
         .filter(|r| r.status.accepted() && r.edited())
@@ -198,13 +201,10 @@ fn report(rows: &[ReviewRow], outcomes: &[Outcome], path: &Path) {
         count(Decision::Kept),
         open.len()
     );
-    for o in outcomes.iter().filter(|o| o.withheld) {
-        let reason = o.why.last().map(String::as_str).unwrap_or_default();
-        crate::say!(
-            "  withheld {}:{} {reason}",
-            o.question.sheet,
-            o.question.row1()
-        );
+    for (q, a) in applied {
+        if let Applied::Withheld(reason) = a {
+            crate::say!("  withheld {}:{} not written: {reason}", q.sheet, q.row1());
+        }
     }
     for r in open.iter().take(20) {
         let q: String = r.question.chars().take(90).collect();

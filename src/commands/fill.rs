@@ -148,7 +148,10 @@ pub fn fill_read(
     };
     // The two workbooks are independent: rendered side by side.
     let (filled, review) = rayon::join(
-        || write::render_filled(input, &book, &outcomes, opts.include_review),
+        || {
+            let cells = write::cells::placements(&outcomes, opts.include_review);
+            write::render_filled(input, &book, &cells)
+        },
         || write::review::render(&outcomes, &provenance),
     );
     let filled = filled?;

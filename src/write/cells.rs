@@ -1,6 +1,6 @@
 //! Which cell of the buyer's sheet receives what: shared by every filled writer.
 
-use crate::ingest::AnswerTarget;
+use crate::ingest::{AnswerTarget, Question};
 use crate::pipeline::Outcome;
 use crate::values::{Polarity, pick_allowed, polarity};
 
@@ -13,13 +13,23 @@ pub struct Placement {
     pub value: String,
 }
 
-/// The cells an outcome writes; empty when nothing is written.
-pub fn placements(o: &Outcome, include_review: bool) -> Vec<Placement> {
-    if !o.writes_answer(include_review) {
-        return Vec::new();
-    }
-    let q = &o.question;
-    let answer = o.answer.clone().unwrap_or_default();
+/// Every cell the outcomes write, in question order.
+pub fn placements(outcomes: &[Outcome], include_review: bool) -> Vec<Placement> {
+    outcomes
+        .iter()
+        .filter(|o| o.writes_answer(include_review))
+        .flat_map(|o| {
+            let answer = o.answer.as_deref().unwrap_or_default();
+            place(&o.question, answer, o.short.as_deref())
+        })
+        .collect()
+}
+
+/// The cells that carry one question's answer: the short answer into a
+/// dropdown or a mark column when the row has one, the full answer into
+/// the free text.
+pub fn place(q: &Question, answer: &str, short: Option<&str>) -> Vec<Placement> {
+    let answer = answer.to_string();
     let at = |col: u32, value: String| Placement {
         sheet_index: q.sheet_index,
         row: q.row,
@@ -29,7 +39,6 @@ pub fn placements(o: &Outcome, include_review: bool) -> Vec<Placement> {
     let mut out = Vec::new();
     match q.answer {
         AnswerTarget::Cell(col) => {
-            let short = o.short.as_deref();
             match (&q.allowed, short, q.comment_col) {
                 // A dropdown: only an allowed value; the full answer goes to the free text.
                 (Some(allowed), _, comment) => {
@@ -48,7 +57,7 @@ pub fn placements(o: &Outcome, include_review: bool) -> Vec<Placement> {
             }
         }
         AnswerTarget::Marks { yes, no, na } => {
-            let col = match o.short.as_deref().and_then(polarity) {
+            let col = match short.and_then(polarity) {
                 Some(Polarity::Yes) => Some(yes),
                 Some(Polarity::No) => Some(no),
                 Some(Polarity::NotApplicable) => na,
@@ -98,5 +107,40 @@ mod tests {
             None
         );
         assert_eq!(pick_allowed("Yes", &list(&["AWS", "Azure"])), None);
+    }
+
+    #[test]
+    fn an_answer_is_placed_by_the_rows_cells() {
+        use crate::testing::question;
+        let cell = |col, value: &str| Placement {
+            sheet_index: 0,
+            row: 1,
+            col,
+            value: value.into(),
+        };
+        let full = "Yes. AES-256 everywhere.";
+        // A free-text cell takes the full answer.
+        let q = question("Encrypted?").build();
+        assert_eq!(place(&q, full, Some("Yes")), [cell(2, full)]);
+        // A dropdown takes its own value; the full answer goes to the comments.
+        let q = question("Encrypted?")
+            .dropdown(&["1) Yes", "2) No"])
+            .comment_col(3)
+            .build();
+        assert_eq!(
+            place(&q, full, Some("Yes")),
+            [cell(2, "1) Yes"), cell(3, full)]
+        );
+        // A dropdown without the short answer among its values stays empty.
+        assert_eq!(place(&q, full, Some("Partial")), [cell(3, full)]);
+        // Mark columns: an x under No.
+        let q = question("Encrypted?")
+            .answer(AnswerTarget::Marks {
+                yes: 4,
+                no: 5,
+                na: None,
+            })
+            .build();
+        assert_eq!(place(&q, "No.", Some("No")), [cell(5, "x")]);
     }
 }

@@ -1,9 +1,8 @@
 //! csv in, csv out: the input rows with the answers in their columns.
 
 use super::FilledWriter;
-use super::cells::placements;
+use super::cells::Placement;
 use crate::ingest::Workbook;
-use crate::pipeline::Outcome;
 use anyhow::{Context, Result};
 
 pub struct CsvWriter;
@@ -24,12 +23,7 @@ impl FilledWriter for CsvWriter {
         "filled.csv"
     }
 
-    fn render(
-        &self,
-        input: &Workbook,
-        outcomes: &[Outcome],
-        include_review: bool,
-    ) -> Result<Vec<u8>> {
+    fn render(&self, input: &Workbook, cells: &[Placement]) -> Result<Vec<u8>> {
         let sheet = input.sheets.first().context("the csv has no rows")?;
         let mut rows: Vec<Vec<String>> = sheet
             .rows
@@ -37,7 +31,7 @@ impl FilledWriter for CsvWriter {
             // The buyer's own cells too: the filled file is opened in a spreadsheet.
             .map(|r| r.iter().map(|v| neutralise(&v.text())).collect())
             .collect();
-        for p in outcomes.iter().flat_map(|o| placements(o, include_review)) {
+        for p in cells {
             let row = &mut rows[p.row as usize];
             if row.len() <= p.col as usize {
                 row.resize(p.col as usize + 1, String::new());

@@ -13,8 +13,8 @@ pub mod rebuild;
 pub mod review;
 
 use crate::ingest::{Format, Workbook};
-use crate::pipeline::Outcome;
 use anyhow::{Context, Result, bail};
+use cells::Placement;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -23,13 +23,8 @@ use std::path::{Path, PathBuf};
 pub trait FilledWriter {
     /// The file extension of the output.
     fn extension(&self, input: &Workbook) -> &'static str;
-    /// The bytes of the filled questionnaire.
-    fn render(
-        &self,
-        input: &Workbook,
-        outcomes: &[Outcome],
-        include_review: bool,
-    ) -> Result<Vec<u8>>;
+    /// The bytes of the filled questionnaire: the input with these cells set.
+    fn render(&self, input: &Workbook, cells: &[Placement]) -> Result<Vec<u8>>;
 }
 
 /// The buyer's workbook with the answers, ready to write.
@@ -40,17 +35,12 @@ pub struct FilledCopy {
     pub note: Option<String>,
 }
 
-/// The buyer's workbook with the answers: patched in place where the format
-/// allows, else rebuilt, with a note for the user when formatting is lost.
-/// `fill`, `batch` and `apply` all write through it.
-pub fn render_filled(
-    input: &Path,
-    book: &Workbook,
-    outcomes: &[Outcome],
-    include_review: bool,
-) -> Result<FilledCopy> {
+/// The buyer's workbook with these cells set: patched in place where the
+/// format allows, else rebuilt, with a note for the user when formatting is
+/// lost. `fill`, `batch` and `apply` all write through it.
+pub fn render_filled(input: &Path, book: &Workbook, cells: &[Placement]) -> Result<FilledCopy> {
     let writer = filled_writer(book.format);
-    match writer.render(book, outcomes, include_review) {
+    match writer.render(book, cells) {
         Ok(bytes) => Ok(FilledCopy {
             extension: writer.extension(book),
             bytes,
@@ -65,7 +55,7 @@ pub fn render_filled(
             let rebuild = rebuild::RebuildWriter;
             Ok(FilledCopy {
                 extension: rebuild.extension(book),
-                bytes: rebuild.render(book, outcomes, include_review)?,
+                bytes: rebuild.render(book, cells)?,
                 note: Some(note),
             })
         }

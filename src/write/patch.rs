@@ -5,10 +5,9 @@
 //! comments and macros stay as they were.
 
 use super::FilledWriter;
-use super::cells::placements;
+use super::cells::Placement;
 use super::rebuild::clip;
 use crate::ingest::{Format, Workbook, ooxml};
-use crate::pipeline::Outcome;
 use anyhow::{Context, Result, anyhow};
 use quick_xml::events::{BytesEnd, BytesStart, Event};
 use quick_xml::{Reader, Writer};
@@ -31,14 +30,9 @@ impl FilledWriter for PatchWriter {
         }
     }
 
-    fn render(
-        &self,
-        input: &Workbook,
-        outcomes: &[Outcome],
-        include_review: bool,
-    ) -> Result<Vec<u8>> {
+    fn render(&self, input: &Workbook, cells: &[Placement]) -> Result<Vec<u8>> {
         let mut by_sheet: BTreeMap<usize, Cells> = BTreeMap::new();
-        for p in outcomes.iter().flat_map(|o| placements(o, include_review)) {
+        for p in cells {
             // A merged range keeps its value in the top-left cell only; table headers stay.
             if input.sheets[p.sheet_index].protected_cell(p.row, p.col) {
                 continue;
@@ -46,7 +40,7 @@ impl FilledWriter for PatchWriter {
             by_sheet
                 .entry(p.sheet_index)
                 .or_default()
-                .insert((p.row, p.col), p.value);
+                .insert((p.row, p.col), p.value.clone());
         }
         let mut zip = ZipArchive::new(Cursor::new(input.bytes.as_slice()))
             .context("cannot reopen the workbook")?;

@@ -3,10 +3,9 @@
 //! Formatting is not carried over; the command says so.
 
 use super::FilledWriter;
-use super::cells::placements;
+use super::cells::Placement;
 use crate::compose::CELL_LIMIT;
 use crate::ingest::{Value, Workbook};
-use crate::pipeline::Outcome;
 use anyhow::{Context, Result};
 use rust_xlsxwriter::{DataValidation, DocProperties, ExcelDateTime, Format, Workbook as XlsxBook};
 use std::collections::HashMap;
@@ -40,17 +39,10 @@ impl FilledWriter for RebuildWriter {
         "filled.xlsx"
     }
 
-    fn render(
-        &self,
-        input: &Workbook,
-        outcomes: &[Outcome],
-        include_review: bool,
-    ) -> Result<Vec<u8>> {
+    fn render(&self, input: &Workbook, cells: &[Placement]) -> Result<Vec<u8>> {
         let mut answers: HashMap<(usize, u32, u32), String> = HashMap::new();
-        for o in outcomes {
-            for p in placements(o, include_review) {
-                answers.insert((p.sheet_index, p.row, p.col), p.value);
-            }
+        for p in cells {
+            answers.insert((p.sheet_index, p.row, p.col), p.value.clone());
         }
         let mut book = XlsxBook::new();
         book.set_properties(&fixed_properties());
