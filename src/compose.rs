@@ -284,6 +284,11 @@ mod tests {
     use super::*;
     use crate::model::Visibility;
 
+    /// What an `auto` match of `e` composes for a public audience.
+    fn auto_public(question: &str, e: &Entry, m: &Mappings) -> Composed {
+        compose(question, Some(e), Status::Auto, m, Audience::Public)
+    }
+
     fn entry(answer: &str, tags: &[&str], visibility: Visibility) -> Entry {
         crate::testing::entry("x", "q")
             .answer(answer)
@@ -297,12 +302,10 @@ mod tests {
     fn out_of_scope_items_get_the_out_of_scope_wording() {
         let m = Mappings::builtin().unwrap();
         let e = entry("Yes. We are certified.", &[], Visibility::Public);
-        let c = compose(
+        let c = auto_public(
             "Is your mobile app covered by your ISO 27001 certificate?",
-            Some(&e),
-            Status::Auto,
+            &e,
             &m,
-            Audience::Public,
         );
         assert_eq!(c.status, Some(Status::Review));
         let a = c.answer.unwrap();
@@ -317,12 +320,10 @@ mod tests {
     fn certification_is_not_legal_compliance() {
         let m = Mappings::builtin().unwrap();
         let e = entry("We are ISO 27001 certified.", &[], Visibility::Public);
-        let c = compose(
+        let c = auto_public(
             "Does your ISO 27001 certification make you GDPR compliant?",
-            Some(&e),
-            Status::Auto,
+            &e,
             &m,
-            Audience::Public,
         );
         assert!(
             c.answer
@@ -336,12 +337,10 @@ mod tests {
     fn coverage_questions_get_the_certification_template_once() {
         let m = Mappings::builtin().unwrap();
         let e = entry("Yes.", &[], Visibility::Public);
-        let c = compose(
+        let c = auto_public(
             "Which systems does your ISO 27001 certificate cover?",
-            Some(&e),
-            Status::Auto,
+            &e,
             &m,
-            Audience::Public,
         );
         let a = c.answer.unwrap();
         assert_eq!(
@@ -368,13 +367,7 @@ mod tests {
             assert_eq!(c.answer.as_deref(), Some(e.answer.as_str()), "{q}");
             assert_eq!(c.status, None, "{q}");
         }
-        let c = compose(
-            "Does your ISO 27001 certificate cover the API?",
-            Some(&e),
-            Status::Auto,
-            &m,
-            Audience::Public,
-        );
+        let c = auto_public("Does your ISO 27001 certificate cover the API?", &e, &m);
         assert!(
             c.why.iter().any(|w| w.starts_with("wording")),
             "{:?}",
@@ -390,20 +383,12 @@ mod tests {
             &["boundary"],
             Visibility::Public,
         );
-        let c = compose(
-            "Are you GDPR compliant?",
-            Some(&e),
-            Status::Auto,
-            &m,
-            Audience::Public,
-        );
+        let c = auto_public("Are you GDPR compliant?", &e, &m);
         assert_eq!(c.status, Some(Status::Review));
-        let c = compose(
+        let c = auto_public(
             "Does your ISO 27001 certification make you GDPR compliant?",
-            Some(&e),
-            Status::Auto,
+            &e,
             &m,
-            Audience::Public,
         );
         assert_eq!(c.status, None);
     }
@@ -447,13 +432,7 @@ mod tests {
         let m = Mappings::builtin().unwrap();
         let mut e = entry("We have no offices.", &[], Visibility::Public);
         e.controls = vec!["A.7.1".parse().unwrap()];
-        let public = compose(
-            "Do you have physical perimeters?",
-            Some(&e),
-            Status::Auto,
-            &m,
-            Audience::Public,
-        );
+        let public = auto_public("Do you have physical perimeters?", &e, &m);
         assert_eq!(public.answer.as_deref(), Some("We have no offices."));
         let nda = compose(
             "Do you have physical perimeters?",
@@ -474,13 +453,7 @@ mod tests {
     fn nda_entries_are_withheld_from_a_public_audience() {
         let m = Mappings::builtin().unwrap();
         let e = entry("Secret detail.", &[], Visibility::Nda);
-        let c = compose(
-            "Share your SoA?",
-            Some(&e),
-            Status::Auto,
-            &m,
-            Audience::Public,
-        );
+        let c = auto_public("Share your SoA?", &e, &m);
         assert!(c.withheld);
         assert_eq!(c.status, Some(Status::Review));
         let c = compose("Share your SoA?", Some(&e), Status::Auto, &m, Audience::Nda);
