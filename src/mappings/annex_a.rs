@@ -139,4 +139,12 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), 93);
     }
+
+    #[test]
+    fn the_catalogue_names_every_control_the_model_accepts() {
+        let all: Vec<ControlId> = ControlId::all().collect();
+        let ids: Vec<ControlId> = CONTROLS.iter().map(|c| c.id).collect();
+        assert_eq!(ids, all);
+        assert!(all.iter().all(|id| lookup(*id).is_some()));
+    }
 }
