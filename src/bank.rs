@@ -175,7 +175,7 @@ impl Bank {
                 entries.push(entry);
             }
         }
-        let version = hex(&hasher.finalize())[..16].to_string();
+        let version = format!("{:x}", hasher.finalize())[..16].to_string();
         (Bank { entries, version }, problems)
     }
 }
@@ -301,10 +301,6 @@ fn angle_brackets_are_prose(m: &str) -> bool {
         || inner.starts_with(['/', '=', '-', '!'])
         || inner.ends_with(['/', '=', '-'])
         || HTML_TAGS.contains(&name.to_ascii_lowercase().as_str())
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

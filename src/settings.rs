@@ -313,7 +313,7 @@ pub fn answers_key(loaded: &Loaded, opts: &FillOptions) -> String {
         o.comment_col,
         opts.limits,
     );
-    crate::bank::hex(&Sha256::digest(settings.as_bytes()))
+    format!("{:x}", Sha256::digest(settings.as_bytes()))
 }
 
 #[cfg(test)]

@@ -263,7 +263,7 @@ fn up_to_date(
         return None;
     }
     let bytes = crate::ingest::read_capped(&input.path, limits.max_unzipped_bytes).ok()?;
-    let sha = crate::bank::hex(&Sha256::digest(&bytes));
+    let sha = format!("{:x}", Sha256::digest(&bytes));
     if sha != report.input_sha256 {
         return None;
     }

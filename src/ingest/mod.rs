@@ -270,7 +270,7 @@ pub fn read_bytes(bytes: &[u8], limits: &Limits) -> Result<Workbook> {
     }
     let sha256 = {
         use sha2::{Digest, Sha256};
-        crate::bank::hex(&Sha256::digest(bytes))
+        format!("{:x}", Sha256::digest(bytes))
     };
     Ok(Workbook {
         format,

@@ -346,7 +346,7 @@ impl Mappings {
                 h.update(f.text.len().to_le_bytes());
                 h.update(f.text.as_bytes());
             }
-            crate::bank::hex(&h.finalize())
+            format!("{:x}", h.finalize())
         };
         let scope: Scope = scope.parse_toml()?;
         check_scope(&scope)?;

@@ -85,7 +85,7 @@ impl Key {
     }
 
     fn hex(&self) -> String {
-        crate::bank::hex(&self.0)
+        self.0.iter().map(|b| format!("{b:02x}")).collect()
     }
 }
 
