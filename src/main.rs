@@ -31,7 +31,7 @@ fn main() -> ExitCode {
     if let Err(e) = &result {
         // One line: the cause chain joined, most specific last.
         let msg: Vec<String> = e.chain().map(ToString::to_string).collect();
-        eprintln!("error: {}", qfill::messages::visible(&msg.join(": ")));
+        qfill::alert!("error: {}", msg.join(": "));
     }
     ExitCode::from(cli::ExitStatus::of(&result).code())
 }

@@ -48,6 +48,15 @@ macro_rules! say {
     };
 }
 
+/// A line on stderr said even under `--quiet`: errors, failed files, failed
+/// bounds. Control characters shown, not sent.
+#[macro_export]
+macro_rules! alert {
+    ($($arg:tt)*) => {
+        eprintln!("{}", $crate::messages::visible(&format!($($arg)*)))
+    };
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -93,3 +93,21 @@ fn the_model_knows_nothing_of_the_command_line_or_the_mappings() {
     assert!(!code.contains("clap"), "model.rs names clap");
     assert!(imports()["model"].is_empty(), "{:?}", imports()["model"]);
 }
+
+#[test]
+fn everything_said_on_stderr_goes_through_the_messages_module() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let outside: Vec<String> = files
+        .iter()
+        .filter(|f| !f.ends_with("messages.rs"))
+        .filter(|f| std::fs::read_to_string(f).unwrap().contains("eprintln!"))
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(files.len() > 30);
+    assert!(
+        outside.is_empty(),
+        "eprintln! outside messages.rs: {outside:?}"
+    );
+}

@@ -300,10 +300,7 @@ fn report_progress(bar: &Option<ProgressBar>, row: &FileRow) {
             }
         }
         None => match &row.error {
-            Some(e) => eprintln!(
-                "{}",
-                crate::messages::visible(&format!("failed   {}: {e}", row.file))
-            ),
+            Some(e) => crate::alert!("failed   {}: {e}", row.file),
             None => crate::say!(
                 "{:<8} {}: {} questions, {:.0}% auto",
                 row.result,

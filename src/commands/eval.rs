@@ -131,7 +131,7 @@ pub fn run(args: &EvalArgs) -> Result<bool> {
             args.misses,
         );
         for f in &failed {
-            eprintln!("bound failed: {f}");
+            crate::alert!("bound failed: {f}");
         }
     }
     Ok(failed.is_empty())
