@@ -289,3 +289,32 @@ short = "Yes"
         assert!(!answer.contains("certification applies"), "{answer}");
     }
 }
+
+/// The words of the question are the entry's, their meaning is not: the
+/// built-in bank's classification entry matched "classified" word for word.
+#[test]
+fn a_word_in_another_sense_is_never_answered_unreviewed() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = csv(
+        dir.path(),
+        &[
+            ("1", "Are you classified as a service provider?"),
+            ("2", "How is information classified and handled?"),
+            ("3", "Do you have a process for offboarding personnel?"),
+        ],
+    );
+    let out = dir.path().join("out");
+    let j = common::fill_json(&input, &out, &[]);
+    let sense = question(&j, "Are you classified as a service provider?");
+    assert_eq!(sense["bank_id"], "assets.classification", "{sense}");
+    assert_eq!(sense["status"], "review", "{sense}");
+    assert!(why(sense).contains("another sense"), "{}", why(sense));
+    // The entry's own question, asked as it is written, still goes out.
+    let same = question(&j, "How is information classified and handled?");
+    assert_eq!(same["status"], "auto", "{same}");
+    // The encoder barely knows "offboarding" (closeness 0.26 to "revoking
+    // access of leavers"), but a synonym group links them: not another sense.
+    let linked = question(&j, "Do you have a process for offboarding personnel?");
+    assert_eq!(linked["bank_id"], "access.offboarding", "{linked}");
+    assert_eq!(linked["status"], "auto", "{linked}");
+}

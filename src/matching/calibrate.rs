@@ -18,6 +18,16 @@ const SEMANTIC: f64 = 8.25;
 /// Lead over the runner-up.
 const MARGIN: f64 = 15.01;
 
+/// The least closeness in meaning between a question and the entry's
+/// closest question variant for an unreviewed answer, unless a synonym
+/// group links them (a meaning the bank's curators vouch for: "offboarding"
+/// / "leavers", which the encoder does not know). Below it the words match
+/// but the meaning does not: a word used in another sense ("Are you
+/// classified as a service provider?" / "How is information classified?",
+/// 0.27). Set below every right `auto` answer of the three development sets
+/// (the lowest is 0.50), so it removes none of them.
+pub const MEANING_FLOOR: f32 = 0.45;
+
 /// The confidence of a candidate with this evidence and lead over the
 /// runner-up (0 for all but the leader).
 pub fn confidence(margin: f64, evidence: &Evidence) -> f64 {

@@ -39,6 +39,9 @@ pub struct Lexical {
     /// The most distinctive question term this entry never uses though other
     /// entries do: the sign of a near miss (another system, law or data type).
     pub missing: Option<(String, f64)>,
+    /// Whether the entry names a concept of a synonym group the question
+    /// names: a curated meaning shared, not only a word that may have another.
+    pub concept: bool,
 }
 
 impl Lexical {
@@ -57,6 +60,7 @@ impl Lexical {
             retrieval,
             reverse: overlap.reverse,
             missing: None,
+            concept: overlap.concept,
         }
         .similarity()
     }
@@ -167,6 +171,8 @@ pub struct Prepared {
     size: DiceSize,
     /// What the question is about (see `key_objects`), with term numbers.
     key_objects: Vec<(String, Option<u32>)>,
+    /// The synonym groups the question names, by term number.
+    concepts: Vec<u32>,
 }
 
 struct Scored {
@@ -181,6 +187,7 @@ pub struct Overlap {
     covered: f64,
     reverse: f64,
     missing: Option<(String, f64)>,
+    concept: bool,
     /// The variants sharing the most terms with the question: their F1 and
     /// the highest similarity string comparison could give them.
     closest: Vec<Closest>,
@@ -320,6 +327,10 @@ impl LexicalIndex {
             })
             .collect();
         let mass = scored.iter().map(|s| s.weight * s.idf).sum();
+        let concepts = groups
+            .iter()
+            .filter_map(|g| self.vocabulary.get(g).copied())
+            .collect();
         let key_objects = self
             .key_objects(&main, groups)
             .into_iter()
@@ -336,6 +347,7 @@ impl LexicalIndex {
             size: DiceSize::of(&text),
             text,
             key_objects,
+            concepts,
         }
     }
 
@@ -378,6 +390,7 @@ impl LexicalIndex {
             .filter(|(_, n)| place(*n) == 0.0)
             .map(|(t, n)| (t.clone(), self.idf_of(*n) / self.max_idf))
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+        let concept = q.concepts.iter().any(|&t| place(Some(t)) > 0.0);
         let variants = &self.variants[entry];
         // Per variant: F1 of the shared terms, and the variant's share of them.
         let scores: Vec<(f64, f64)> = variants
@@ -411,6 +424,7 @@ impl LexicalIndex {
             covered: covered.min(1.0),
             reverse,
             missing,
+            concept,
             closest: f1s
                 .into_iter()
                 .enumerate()
@@ -446,6 +460,7 @@ impl LexicalIndex {
             retrieval: partial.retrieval,
             reverse: partial.overlap.reverse,
             missing: partial.overlap.missing,
+            concept: partial.overlap.concept,
         }
     }
 

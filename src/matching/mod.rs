@@ -236,6 +236,19 @@ impl Matcher {
                 why.push(format!("entry never mentions `{term}` ({weight:.2})"));
             }
             why.extend(self.aspects.explain(&first.evidence.verdict));
+            // Said only where it holds an answer back: on a suggestion the
+            // words may not match either.
+            if let Some(c) = first.evidence.semantic
+                && c.variant < calibrate::MEANING_FLOOR
+                && !lex.concept
+                && status == Status::Auto
+            {
+                status = status.min_with(Status::Review);
+                why.push(format!(
+                    "the words match but not the meaning (closeness {:.2} to the entry's questions) and no synonym group links them: a word may be used in another sense",
+                    c.variant
+                ));
+            }
             // An entry on the topic that does not answer what is asked is a
             // suggestion for a person, however close it is.
             if first.evidence.verdict.blocks() {
