@@ -318,3 +318,65 @@ fn a_word_in_another_sense_is_never_answered_unreviewed() {
     assert_eq!(linked["bank_id"], "access.offboarding", "{linked}");
     assert_eq!(linked["status"], "auto", "{linked}");
 }
+
+/// A law or standard the question names, and checking (vetted, validated,
+/// verified) rather than doing, are asks of their own: an entry that never
+/// names them does not answer.
+#[test]
+fn a_named_law_and_a_validation_ask_need_an_entry_that_names_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let bank = bank(
+        dir.path(),
+        r#"
+[[entry]]
+id = "ops.log-retention"
+circle = "product"
+questions = ["How long do you retain security logs?"]
+answer = "Security logs are retained for 13 months."
+
+[[entry]]
+id = "ai.training"
+circle = "product"
+questions = ["Is customer data used to train your AI models?"]
+answer = "No. Customer data is never used to train AI models."
+short = "No"
+"#,
+    );
+    let input = csv(
+        dir.path(),
+        &[
+            (
+                "1",
+                "Do you retain security logs for as long as HIPAA requires?",
+            ),
+            ("2", "How long do you retain security logs?"),
+            (
+                "3",
+                "Is the data used to train your AI models vetted and validated?",
+            ),
+            ("4", "Is customer data used to train your AI models?"),
+        ],
+    );
+    let out = dir.path().join("out");
+    let j = common::fill_json(&input, &out, &["--bank", bank.to_str().unwrap()]);
+    for (text, named) in [
+        (
+            "Do you retain security logs for as long as HIPAA requires?",
+            "HIPAA",
+        ),
+        (
+            "Is the data used to train your AI models vetted and validated?",
+            "validation",
+        ),
+    ] {
+        let q = question(&j, text);
+        assert_eq!(q["status"], "review", "{q}");
+        assert!(why(q).contains(named), "{text}: {}", why(q));
+    }
+    for text in [
+        "How long do you retain security logs?",
+        "Is customer data used to train your AI models?",
+    ] {
+        assert_eq!(question(&j, text)["status"], "auto", "{text}");
+    }
+}
