@@ -46,6 +46,8 @@ pub struct Analysis {
 /// Synonym groups compiled for matching: each group's token, and every phrase by its first word.
 struct CompiledSynonyms {
     tokens: Vec<String>,
+    /// Each group's first term as written, to name the group to people.
+    names: Vec<String>,
     by_first: FxHashMap<String, Vec<(usize, Vec<String>)>>,
 }
 
@@ -93,6 +95,16 @@ impl Analysis {
     }
 
     /// Every analysed word of every synonym phrase.
+    /// A term as people read it: a synonym group's token becomes the
+    /// group's first term ("qsyn3" → "multi-factor authentication").
+    pub fn display(&self, term: &str) -> String {
+        term.strip_prefix("qsyn")
+            .and_then(|n| n.parse::<usize>().ok())
+            .and_then(|i| self.synonyms.names.get(i))
+            .cloned()
+            .unwrap_or_else(|| term.to_string())
+    }
+
     pub fn synonym_words(&self) -> impl Iterator<Item = &String> {
         self.synonyms
             .by_first
@@ -424,6 +436,7 @@ fn compile_synonyms(s: &Synonyms, analyzer: &TextAnalyzer) -> CompiledSynonyms {
         analyzer: analyzer.clone(),
         synonyms: CompiledSynonyms {
             tokens: Vec::new(),
+            names: Vec::new(),
             by_first: FxHashMap::default(),
         },
     };
@@ -442,7 +455,16 @@ fn compile_synonyms(s: &Synonyms, analyzer: &TextAnalyzer) -> CompiledSynonyms {
         }
     }
     let tokens = (0..s.groups.len()).map(|i| format!("qsyn{i}")).collect();
-    CompiledSynonyms { tokens, by_first }
+    let names = s
+        .groups
+        .iter()
+        .map(|g| g.first().cloned().unwrap_or_default())
+        .collect();
+    CompiledSynonyms {
+        tokens,
+        names,
+        by_first,
+    }
 }
 
 #[cfg(test)]
@@ -458,6 +480,10 @@ mod tests {
             ],
         };
         let a = Analysis::new(&synonyms);
+        // People read a group by its first term, never by its token.
+        assert_eq!(a.display("qsyn1"), "penetration test");
+        assert_eq!(a.display("qsyn9"), "qsyn9");
+        assert_eq!(a.display("firewall"), "firewall");
         for text in [
             "Is 2FA enforced for admins?",
             "Do you run penetration tests and pentests yearly?",

@@ -389,7 +389,8 @@ impl LexicalIndex {
             .iter()
             .filter(|(_, n)| place(*n) == 0.0)
             .map(|(t, n)| (t.clone(), self.idf_of(*n) / self.max_idf))
-            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+            .map(|(t, w)| (self.analysis.display(&t), w));
         let concept = q.concepts.iter().any(|&t| place(Some(t)) > 0.0);
         let variants = &self.variants[entry];
         // Per variant: F1 of the shared terms, and the variant's share of them.
