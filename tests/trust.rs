@@ -319,11 +319,12 @@ fn a_word_in_another_sense_is_never_answered_unreviewed() {
     assert_eq!(linked["status"], "auto", "{linked}");
 }
 
-/// A law or standard the question names, and checking (vetted, validated,
-/// verified) rather than doing, are asks of their own: an entry that never
-/// names them does not answer.
+/// A law or standard the question names, checking (vetted, validated,
+/// verified) rather than doing, and the cloud provider rather than the
+/// company are asks of their own: an entry that never names them does not
+/// answer.
 #[test]
-fn a_named_law_and_a_validation_ask_need_an_entry_that_names_them() {
+fn a_named_law_a_validation_ask_and_the_providers_report_need_an_entry_that_names_them() {
     let dir = tempfile::tempdir().unwrap();
     let bank = bank(
         dir.path(),
@@ -340,6 +341,13 @@ circle = "product"
 questions = ["Is customer data used to train your AI models?"]
 answer = "No. Customer data is never used to train AI models."
 short = "No"
+
+[[entry]]
+id = "assurance.soc2"
+circle = "isms"
+questions = ["Do you have a SOC 2 Type 2 report?"]
+answer = "No. Our independent assurance is our ISO/IEC 27001 certificate."
+short = "No"
 "#,
     );
     let input = csv(
@@ -355,6 +363,11 @@ short = "No"
                 "Is the data used to train your AI models vetted and validated?",
             ),
             ("4", "Is customer data used to train your AI models?"),
+            (
+                "5",
+                "Does your hosting provider have a SOC 2 Type 2 report?",
+            ),
+            ("6", "Do you have a SOC 2 Type 2 report?"),
         ],
     );
     let out = dir.path().join("out");
@@ -368,6 +381,11 @@ short = "No"
             "Is the data used to train your AI models vetted and validated?",
             "validation",
         ),
+        // Population: the provider's report, not the company's.
+        (
+            "Does your hosting provider have a SOC 2 Type 2 report?",
+            "cloud provider",
+        ),
     ] {
         let q = question(&j, text);
         assert_eq!(q["status"], "review", "{q}");
@@ -376,6 +394,7 @@ short = "No"
     for text in [
         "How long do you retain security logs?",
         "Is customer data used to train your AI models?",
+        "Do you have a SOC 2 Type 2 report?",
     ] {
         assert_eq!(question(&j, text)["status"], "auto", "{text}");
     }
