@@ -458,6 +458,25 @@ mod tests {
     }
 
     #[test]
+    fn publicly_available_asks_for_sharing_and_having_is_not_it() {
+        let a = aspects();
+        let asked = a.asked("Is your information security policy publicly available?");
+        assert_eq!(names(&a, asked), ["sharing", "security"]);
+        let shared = a.of_entry(
+            &["Is your information security policy made available to customers?".into()],
+            &[],
+            "Yes.",
+        );
+        assert!(!a.verdict(asked, &shared).blocks());
+        let exists = a.of_entry(
+            &["Do you have an information security policy?".into()],
+            &[],
+            "Yes.",
+        );
+        assert_eq!(names(&a, a.verdict(asked, &exists).missing), ["sharing"]);
+    }
+
+    #[test]
     fn another_population_is_contrary_no_population_is_not() {
         let a = aspects();
         let asked = a.asked("Is MFA enforced for customers?");
