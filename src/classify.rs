@@ -1,9 +1,11 @@
 //! Classify: put each question in one of the three circles.
 //!
-//! The weighted rules of `mappings/circles.toml` vote; a confident match adds
-//! the matched entry's own circle (and the Annex A theme of its controls),
-//! scaled by the match confidence, because a curated entry knows its circle
-//! better than keywords do.
+//! The weighted rules of `mappings/circles.toml` vote. A candidate entry adds
+//! its own circle (and the Annex A theme of its controls), scaled by how
+//! similar it is, because a curated entry knows its circle better than
+//! keywords do. An entry confident enough to answer unreviewed decides alone:
+//! keywords must not put "State your RTO/RPO" in another circle than the
+//! entry that answers it.
 
 use crate::bank::Entry;
 use crate::mappings::Rule;
@@ -14,6 +16,17 @@ use crate::model::{Circle, Theme};
 pub struct Classification {
     pub circle: Circle,
     pub why: Vec<String>,
+}
+
+/// What the matcher found for the question.
+#[derive(Debug, Clone, Copy)]
+pub enum Matched<'a> {
+    /// Nothing to go by but the rules.
+    Nothing,
+    /// A candidate entry and how similar it is (0 to 1): its circle votes.
+    Candidate(&'a Entry, f64),
+    /// The entry answers the question unreviewed: its circle decides.
+    Answer(&'a Entry),
 }
 
 /// Weight of the matched entry's circle at confidence 1.0.
@@ -34,22 +47,39 @@ pub fn rule_scores(text: &str, rules: &[Rule]) -> ([f64; 3], Vec<String>) {
     (scores, fired)
 }
 
-/// Classifies a question, given the entry it matched (with confidence), if any.
-pub fn classify(text: &str, rules: &[Rule], matched: Option<(&Entry, f64)>) -> Classification {
+/// Classifies a question, given what the matcher found for it.
+pub fn classify(text: &str, rules: &[Rule], matched: Matched) -> Classification {
     let (mut scores, mut why) = rule_scores(text, rules);
-    if let Some((entry, confidence)) = matched {
-        scores[entry.circle.index()] += ENTRY_WEIGHT * confidence;
-        why.push(format!("entry {} is {}", entry.id, entry.circle));
-        if let Some(theme) = dominant_theme(entry) {
-            let circle = match theme {
-                Theme::Technological => Circle::Product,
-                _ => Circle::Isms,
+    let (entry, confidence) = match matched {
+        Matched::Nothing => return decide(scores, why),
+        Matched::Answer(entry) => {
+            why.push(format!(
+                "entry {} answers it: its circle, {}, decides",
+                entry.id, entry.circle
+            ));
+            return Classification {
+                circle: entry.circle,
+                why,
             };
-            scores[circle.index()] += THEME_WEIGHT * confidence;
-            why.push(format!("controls {} ({circle})", theme.as_str()));
         }
+        Matched::Candidate(entry, similarity) => (entry, similarity),
+    };
+    scores[entry.circle.index()] += ENTRY_WEIGHT * confidence;
+    why.push(format!("entry {} is {}", entry.id, entry.circle));
+    if let Some(theme) = dominant_theme(entry) {
+        let circle = match theme {
+            Theme::Technological => Circle::Product,
+            _ => Circle::Isms,
+        };
+        scores[circle.index()] += THEME_WEIGHT * confidence;
+        why.push(format!("controls {} ({circle})", theme.as_str()));
     }
-    // Ties go to the middle circle: the ISMS is where an unclear question is managed.
+    decide(scores, why)
+}
+
+/// The circle with the highest score; ties go to the middle circle, where an
+/// unclear question is managed.
+fn decide(scores: [f64; 3], mut why: Vec<String>) -> Classification {
     let circle = [Circle::Isms, Circle::Product, Circle::Legal]
         .into_iter()
         .fold(Circle::Isms, |best, c| {
@@ -89,7 +119,7 @@ mod tests {
         let c = classify(
             "What is your cyber insurance coverage limit?",
             &m.rules,
-            None,
+            Matched::Nothing,
         );
         assert_eq!(c.circle, Circle::Legal);
         assert!(
@@ -101,21 +131,44 @@ mod tests {
         let c = classify(
             "Do you encrypt customer data at rest with AES-256?",
             &m.rules,
-            None,
+            Matched::Nothing,
         );
         assert_eq!(c.circle, Circle::Product);
 
         let c = classify(
             "How often is your risk assessment reviewed by management?",
             &m.rules,
-            None,
+            Matched::Nothing,
         );
         assert_eq!(c.circle, Circle::Isms);
     }
 
     #[test]
+    fn an_entry_that_answers_decides_and_a_candidate_only_votes() {
+        let m = Mappings::builtin().unwrap();
+        let dr = crate::testing::entry("dr.rto-rpo", "What are your RTO and RPO?")
+            .circle(Circle::Isms)
+            .build();
+        // Product keywords outweigh even a fully similar candidate here.
+        let text = "State your RTO/RPO for the platform's failover between AWS regions.";
+        assert_eq!(
+            classify(text, &m.rules, Matched::Nothing).circle,
+            Circle::Product
+        );
+        let similar = classify(text, &m.rules, Matched::Candidate(&dr, 1.0));
+        assert_eq!(similar.circle, Circle::Product, "{:?}", similar.why);
+        let answered = classify(text, &m.rules, Matched::Answer(&dr));
+        assert_eq!(answered.circle, Circle::Isms);
+        assert!(
+            answered.why.iter().any(|w| w.contains("decides")),
+            "{:?}",
+            answered.why
+        );
+    }
+
+    #[test]
     fn nothing_fired_means_isms() {
-        let c = classify("Lorem ipsum", &[], None);
+        let c = classify("Lorem ipsum", &[], Matched::Nothing);
         assert_eq!(c.circle, Circle::Isms);
         assert!(c.why[0].contains("default"));
     }

@@ -2,7 +2,7 @@
 //! bank entries, for a person to review before anything is approved.
 
 use crate::bank::{Bank, Entry};
-use crate::classify::classify;
+use crate::classify::{Matched, classify};
 use crate::ingest::{AnswerTarget, Question, Workbook};
 use crate::mappings::Mappings;
 use crate::matching::{Matcher, Signals};
@@ -332,7 +332,7 @@ pub fn harvest(
             continue;
         }
         let id = slug("harvest", source, q.id.as_deref(), &q.text, &mut used);
-        let circle = classify(&q.text, &mappings.rules, None).circle;
+        let circle = classify(&q.text, &mappings.rules, Matched::Nothing).circle;
         out.push(Proposal::new_entry(
             id,
             circle,

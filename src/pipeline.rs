@@ -2,7 +2,7 @@
 //! compose, giving one `Outcome` per question for the writers.
 
 use crate::bank::Bank;
-use crate::classify::classify;
+use crate::classify::{Matched, classify};
 use crate::compose::{CELL_LIMIT, compose, cut_to};
 use crate::ingest::Question;
 use crate::mappings::Mappings;
@@ -173,12 +173,14 @@ pub fn answer_one(q: &Question, query: Query, loaded: &Loaded, opts: Options) ->
         matcher,
     );
     let best = m.best().map(|c| (&bank.entries[c.entry], c.confidence));
-    // The entry's circle counts by how similar it is, calibrated or not.
-    let class = classify(
-        &q.text,
-        &mappings.rules,
-        m.best().map(|c| (&bank.entries[c.entry], c.similarity)),
-    );
+    // A candidate's circle counts by how similar it is, calibrated or not;
+    // an entry that answers unreviewed decides.
+    let matched = match m.best() {
+        Some(c) if m.status == Status::Auto => Matched::Answer(&bank.entries[c.entry]),
+        Some(c) => Matched::Candidate(&bank.entries[c.entry], c.similarity),
+        None => Matched::Nothing,
+    };
+    let class = classify(&q.text, &mappings.rules, matched);
     let mut status = m.status;
     let entry = best.filter(|_| status != Status::None).map(|(e, _)| e);
     let mut composed = compose(&q.text, entry, status, mappings, opts.audience);
