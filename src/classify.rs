@@ -167,6 +167,25 @@ mod tests {
     }
 
     #[test]
+    fn security_tools_are_product_and_ids_only_in_capitals() {
+        let m = Mappings::builtin().unwrap();
+        let c = classify(
+            "Is DKIM signing enabled for outbound mail?",
+            &m.rules,
+            Matched::Nothing,
+        );
+        assert_eq!(c.circle, Circle::Product, "{:?}", c.why);
+        assert!(c.why.iter().any(|w| w == "rule product/security-tooling"));
+        let (_, fired) = rule_scores("Do you delete the user ids of leavers?", &m.rules);
+        assert!(
+            !fired.iter().any(|w| w.ends_with("security-tooling")),
+            "{fired:?}"
+        );
+        let (_, fired) = rule_scores("Do you run a network IDS?", &m.rules);
+        assert!(fired.iter().any(|w| w.ends_with("security-tooling")));
+    }
+
+    #[test]
     fn nothing_fired_means_isms() {
         let c = classify("Lorem ipsum", &[], Matched::Nothing);
         assert_eq!(c.circle, Circle::Isms);
