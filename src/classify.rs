@@ -29,9 +29,9 @@ pub enum Matched<'a> {
     Answer(&'a Entry),
 }
 
-/// Weight of the matched entry's circle at confidence 1.0.
+/// Weight of a candidate entry's circle at similarity 1.0.
 const ENTRY_WEIGHT: f64 = 2.5;
-/// Weight of the Annex A theme of the matched entry's controls at confidence 1.0.
+/// Weight of the Annex A theme of a candidate's controls at similarity 1.0.
 const THEME_WEIGHT: f64 = 0.5;
 
 /// Rule votes only.
@@ -50,7 +50,7 @@ pub fn rule_scores(text: &str, rules: &[Rule]) -> ([f64; 3], Vec<String>) {
 /// Classifies a question, given what the matcher found for it.
 pub fn classify(text: &str, rules: &[Rule], matched: Matched) -> Classification {
     let (mut scores, mut why) = rule_scores(text, rules);
-    let (entry, confidence) = match matched {
+    let (entry, similarity) = match matched {
         Matched::Nothing => return decide(scores, why),
         Matched::Answer(entry) => {
             why.push(format!(
@@ -64,14 +64,14 @@ pub fn classify(text: &str, rules: &[Rule], matched: Matched) -> Classification 
         }
         Matched::Candidate(entry, similarity) => (entry, similarity),
     };
-    scores[entry.circle.index()] += ENTRY_WEIGHT * confidence;
+    scores[entry.circle.index()] += ENTRY_WEIGHT * similarity;
     why.push(format!("entry {} is {}", entry.id, entry.circle));
     if let Some(theme) = dominant_theme(entry) {
         let circle = match theme {
             Theme::Technological => Circle::Product,
             _ => Circle::Isms,
         };
-        scores[circle.index()] += THEME_WEIGHT * confidence;
+        scores[circle.index()] += THEME_WEIGHT * similarity;
         why.push(format!("controls {} ({circle})", theme.as_str()));
     }
     decide(scores, why)
