@@ -70,15 +70,25 @@ impl Matcher {
             (Some(s), Some(v), Signals::Both | Signals::Semantic) => Some(s.closeness(v)),
             _ => None,
         };
-        let mut pool = if signals == Signals::Semantic {
+        // Every entry's BM25 share, so that a candidate found by meaning has
+        // the same retrieval evidence as it would have had found by words:
+        // its similarity must not depend on which retriever brought it.
+        let shares = if signals == Signals::Semantic {
             Vec::new()
         } else {
-            self.lexical_pool(&q, RERANK_DEPTH.max(n))
+            self.retrieval_shares(&q)
         };
+        let depth = RERANK_DEPTH.max(n);
+        let mut pool: Vec<Partial> = shares
+            .iter()
+            .take(depth)
+            .map(|&(entry, share)| self.lexical.partial(&q, entry, share))
+            .collect();
         if let Some(c) = &closeness {
-            for entry in semantic_pool(c, RERANK_DEPTH.max(n)) {
+            for entry in semantic_pool(c, depth) {
                 if !pool.iter().any(|p| p.entry == entry) {
-                    pool.push(self.lexical.partial(&q, entry, 0.0));
+                    let share = shares.iter().find(|s| s.0 == entry).map_or(0.0, |s| s.1);
+                    pool.push(self.lexical.partial(&q, entry, share));
                 }
             }
         }
@@ -110,13 +120,14 @@ impl Matcher {
         candidates
     }
 
-    /// The lexically retrieved candidates, their overlaps computed.
-    fn lexical_pool(&self, q: &Prepared, depth: usize) -> Vec<Partial> {
-        let retrieved = self.lexical.retrieve(q, depth);
+    /// Every entry the words retrieve, best first, with its BM25 score as a
+    /// share of the best one's.
+    fn retrieval_shares(&self, q: &Prepared) -> Vec<(usize, f64)> {
+        let retrieved = self.lexical.retrieve(q, usize::MAX);
         let top = retrieved.first().map_or(1.0, |r| r.1.max(f32::EPSILON));
         retrieved
             .into_iter()
-            .map(|(entry, score)| self.lexical.partial(q, entry, f64::from(score / top)))
+            .map(|(entry, score)| (entry, f64::from(score / top)))
             .collect()
     }
 
