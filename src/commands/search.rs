@@ -54,9 +54,16 @@ pub fn run(args: &SearchArgs) -> Result<()> {
         .pop()
         .ok_or_else(|| anyhow::anyhow!("no outcome for the question"))?;
     let mut scored = matcher.rank(encoded.query(0, &args.text), args.top.max(1), Signals::Both);
-    // Best first by confidence; the entry `fill` answers with is marked.
+    // In the order `fill` suggests them: the entry it puts first, then the
+    // ranking's. The entry `fill` answers with is marked.
+    if let Some(i) = scored
+        .iter()
+        .position(|c| Some(c.entry) == outcome.best_entry)
+    {
+        let first = scored.remove(i);
+        scored.insert(0, first);
+    }
     let lead = outcome.bank_id.as_deref();
-    scored.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
     let hits: Vec<Hit> = scored
         .iter()
         .map(|c| {
