@@ -324,7 +324,6 @@ mod tests {
         let m = m
             .with_semantic(&bank, &cache::Cache::none(), &|_, _| {})
             .unwrap();
-        let mut compared = 0;
         for q in [
             "How soon after an involuntary termination is the person's account disabled?",
             "What technical measures detect or block the exfiltration of confidential documents?",
@@ -332,23 +331,22 @@ mod tests {
             "Who signs off production deployments?",
         ] {
             let encoded = m.encode_questions(&[q], Signals::Both).unwrap();
-            let shallow = m.rank(encoded.query(0, q), 1, Signals::Both);
             let deep = m.rank(encoded.query(0, q), 60, Signals::Both);
             assert!(deep.iter().all(|c| c.evidence.semantic.is_some()), "{q}");
-            for c in &shallow {
-                let d = deep.iter().find(|d| d.entry == c.entry).unwrap();
-                assert_eq!(c.similarity, d.similarity, "{q}");
-                compared += 1;
-            }
-            // Every candidate the shallow pools finish is scored as the deep ones score it.
-            let all_shallow = m.rank(encoded.query(0, q), RERANK_DEPTH, Signals::Both);
-            for c in &all_shallow {
-                let d = deep.iter().find(|d| d.entry == c.entry).unwrap();
-                assert_eq!(c.similarity, d.similarity, "{q}: entry {}", c.entry);
-                compared += 1;
+            // Every candidate shallower pools finish is scored as the deep ones score it.
+            for n in [1, RERANK_DEPTH] {
+                let shallow = m.rank(encoded.query(0, q), n, Signals::Both);
+                assert!(!shallow.is_empty(), "{q}");
+                for c in &shallow {
+                    let d = deep.iter().find(|d| d.entry == c.entry).unwrap();
+                    assert_eq!(
+                        c.similarity, d.similarity,
+                        "{q} (n = {n}): entry {}",
+                        c.entry
+                    );
+                }
             }
         }
-        assert!(compared > 4);
     }
 
     #[test]
