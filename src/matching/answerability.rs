@@ -397,6 +397,11 @@ mod tests {
         Aspects::new(&Mappings::builtin().unwrap().answerability)
     }
 
+    /// An entry with one question variant, no tags, and this answer.
+    fn asking(a: &Aspects, question: &str, answer: &str) -> EntryAspects {
+        a.of_entry(&[question.to_string()], &[], answer)
+    }
+
     fn names(a: &Aspects, set: AspectSet) -> Vec<String> {
         a.names(set).into_iter().map(str::to_string).collect()
     }
@@ -434,23 +439,23 @@ mod tests {
     fn an_entry_must_name_the_action_asked_somewhere() {
         let a = aspects();
         let asked = a.asked("Is the incident response plan tested?");
-        let has_plan = a.of_entry(
-            &["Do you have an incident response plan?".into()],
-            &[],
+        let has_plan = asking(
+            &a,
+            "Do you have an incident response plan?",
             "Yes, it is approved by the CISO.",
         );
         let v = a.verdict(asked, &has_plan);
         assert!(v.blocks());
         assert_eq!(names(&a, v.missing), ["testing"]);
-        let tested_in_answer = a.of_entry(
-            &["Do you have an incident response plan?".into()],
-            &[],
+        let tested_in_answer = asking(
+            &a,
+            "Do you have an incident response plan?",
             "Yes, and we run a tabletop exercise every year.",
         );
         let v = a.verdict(asked, &tested_in_answer);
         assert!(!v.blocks());
         assert_eq!(names(&a, v.answer_only), ["testing"]);
-        let tested = a.of_entry(&["Is the IR plan tested?".into()], &[], "Yes.");
+        let tested = asking(&a, "Is the IR plan tested?", "Yes.");
         assert_eq!(a.verdict(asked, &tested), Verdict::default());
         // The reverse: an entry about testing for a question that does not ask it.
         let plain = a.asked("Do you have an incident response plan?");
@@ -462,17 +467,13 @@ mod tests {
         let a = aspects();
         let asked = a.asked("Is your information security policy publicly available?");
         assert_eq!(names(&a, asked), ["sharing", "security"]);
-        let shared = a.of_entry(
-            &["Is your information security policy made available to customers?".into()],
-            &[],
+        let shared = asking(
+            &a,
+            "Is your information security policy made available to customers?",
             "Yes.",
         );
         assert!(!a.verdict(asked, &shared).blocks());
-        let exists = a.of_entry(
-            &["Do you have an information security policy?".into()],
-            &[],
-            "Yes.",
-        );
+        let exists = asking(&a, "Do you have an information security policy?", "Yes.");
         assert_eq!(names(&a, a.verdict(asked, &exists).missing), ["sharing"]);
     }
 
@@ -480,7 +481,7 @@ mod tests {
     fn another_population_is_contrary_no_population_is_not() {
         let a = aspects();
         let asked = a.asked("Is MFA enforced for customers?");
-        let staff = a.of_entry(&["Is MFA enforced for employees?".into()], &[], "Yes.");
+        let staff = asking(&a, "Is MFA enforced for employees?", "Yes.");
         let v = a.verdict(asked, &staff);
         assert!(v.blocks());
         assert_eq!(
@@ -488,19 +489,11 @@ mod tests {
             ["asks about customers; the entry is about staff"]
         );
         // An entry that names no population at all does not say it covers customers.
-        let anyone = a.of_entry(&["Do you support MFA?".into()], &[], "Yes.");
+        let anyone = asking(&a, "Do you support MFA?", "Yes.");
         assert_eq!(names(&a, a.verdict(asked, &anyone).missing), ["customers"]);
-        let customers_in_answer = a.of_entry(
-            &["Do you support MFA?".into()],
-            &[],
-            "Yes, for all customers.",
-        );
+        let customers_in_answer = asking(&a, "Do you support MFA?", "Yes, for all customers.");
         assert!(!a.verdict(asked, &customers_in_answer).blocks());
-        let both = a.of_entry(
-            &["Is MFA enforced for employees and customers?".into()],
-            &[],
-            "Yes.",
-        );
+        let both = asking(&a, "Is MFA enforced for employees and customers?", "Yes.");
         assert!(!a.verdict(asked, &both).blocks());
     }
 
@@ -508,9 +501,9 @@ mod tests {
     fn a_privacy_entry_does_not_answer_a_security_question() {
         let a = aspects();
         let asked = a.asked("Are offerings configured with secure settings by default?");
-        let privacy = a.of_entry(
-            &["Are systems' privacy settings configured by default?".into()],
-            &[],
+        let privacy = asking(
+            &a,
+            "Are systems' privacy settings configured by default?",
             "Yes.",
         );
         assert!(a.verdict(asked, &privacy).blocks());
@@ -521,7 +514,7 @@ mod tests {
         );
         assert!(!a.named("Is the plan tested?").is_empty());
         // Security is never required: most entries do not say it.
-        let plain = a.of_entry(&["Are settings configured by default?".into()], &[], "Yes.");
+        let plain = asking(&a, "Are settings configured by default?", "Yes.");
         assert!(!a.verdict(asked, &plain).blocks());
     }
 
