@@ -78,8 +78,13 @@ fn csv(dir: &Path, rows: &[(&str, &str)]) -> PathBuf {
 
 /// Fills with the bank above and returns the JSON report by question text.
 fn fill(dir: &Path, rows: &[(&str, &str)]) -> (serde_json::Value, PathBuf) {
+    fill_from(dir, BANK, rows)
+}
+
+/// Fills with this bank and returns the JSON report.
+fn fill_from(dir: &Path, bank_text: &str, rows: &[(&str, &str)]) -> (serde_json::Value, PathBuf) {
     let input = csv(dir, rows);
-    let bank = bank(dir, BANK);
+    let bank = bank(dir, bank_text);
     let out = dir.join("out");
     qfill()
         .arg("fill")
@@ -203,6 +208,50 @@ fn an_entry_on_the_topic_that_does_not_answer_the_ask_goes_to_review() {
     for text in [
         "Do employees receive security awareness training?",
         "Do you have a business continuity plan?",
+    ] {
+        assert_eq!(question(&j, text)["status"], "auto", "{text}");
+    }
+}
+
+#[test]
+fn an_entry_about_reviewing_a_thing_does_not_answer_whether_it_exists() {
+    const REVIEWED: &str = r#"
+[[entry]]
+id = "privacy.policy-review"
+circle = "legal"
+questions = ["Are data privacy policies reviewed and updated at least annually?"]
+answer = "No formal annual review cadence yet; policies are updated as the product changes."
+short = "No"
+
+[[entry]]
+id = "ir.plan"
+circle = "isms"
+questions = ["Is the incident response plan tested annually?", "Do you have an incident response plan?"]
+answer = "Yes. Our incident response plan is tested every year in a tabletop exercise."
+short = "Yes"
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let (j, _) = fill_from(
+        dir.path(),
+        REVIEWED,
+        &[
+            ("1", "Does your organization have a data privacy policy?"),
+            (
+                "2",
+                "Are data privacy policies reviewed and updated annually?",
+            ),
+            // The bank says this entry also answers the plain question.
+            ("3", "Do you have an incident response plan?"),
+        ],
+    );
+    held_because(
+        &j,
+        "Does your organization have a data privacy policy?",
+        "the entry asks something narrower: review",
+    );
+    for text in [
+        "Are data privacy policies reviewed and updated annually?",
+        "Do you have an incident response plan?",
     ] {
         assert_eq!(question(&j, text)["status"], "auto", "{text}");
     }

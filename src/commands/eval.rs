@@ -269,7 +269,7 @@ fn write_features(path: &Path, loaded: &Loaded, sets: &[Set]) -> Result<()> {
                         blocks: c.evidence.verdict.blocks(),
                         answer_only: c.evidence.verdict.answer_only.len(),
                         extra: c.evidence.verdict.extra.len(),
-                        narrower: c.evidence.verdict.narrower,
+                        narrower: !c.evidence.verdict.narrower.is_empty(),
                         reverse: lex.reverse,
                         follow_up: follow[i].is_some(),
                         margin: if rank == 0 {

@@ -191,6 +191,10 @@ pub struct Aspect {
     /// Match the terms as written, not by stem ("suppliers", not "the supplier").
     #[serde(default)]
     pub exact: bool,
+    /// An entry that asks it answers something narrower than a question
+    /// that does not ("Is the policy reviewed annually?" / "Do you have a policy?").
+    #[serde(default)]
+    pub narrows: bool,
 }
 
 /// How an aspect is compared; see `mappings/answerability.toml`.

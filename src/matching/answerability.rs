@@ -55,6 +55,8 @@ pub struct EntryAspects {
     strong: AspectSet,
     /// Named in its answer.
     answer: AspectSet,
+    /// Asked by every one of its question variants (governance lists left out).
+    everywhere: AspectSet,
 }
 
 /// What an entry lacks of what a question asks.
@@ -69,15 +71,15 @@ pub struct Verdict {
     /// Aspects the entry's canonical question names that the question does
     /// not: the entry may ask something narrower.
     pub extra: AspectSet,
-    /// The question asks for no action and the entry's canonical question
-    /// does ("Is there a personnel security program?" / "… training program?").
-    pub narrower: bool,
+    /// Narrowing actions every variant of the entry asks and the question
+    /// does not ("Do you have a policy?" / "Is the policy reviewed?").
+    pub narrower: AspectSet,
 }
 
 impl Verdict {
     /// Whether the entry fails to answer what is asked.
     pub fn blocks(&self) -> bool {
-        !self.missing.is_empty() || self.contrary.is_some()
+        !self.missing.is_empty() || self.contrary.is_some() || !self.narrower.is_empty()
     }
 }
 
@@ -124,7 +126,8 @@ pub struct Aspects {
     exclusive: Vec<AspectSet>,
     /// Aspects never required of an entry.
     optional: AspectSet,
-    actions: AspectSet,
+    /// Actions done to a thing that exists (tested, reviewed): asked by an entry, not by the question, it is narrower.
+    narrowing: AspectSet,
 }
 
 impl Aspects {
@@ -142,7 +145,7 @@ impl Aspects {
             generic: FxHashSet::default(),
             exclusive: Vec::new(),
             optional: AspectSet::default(),
-            actions: AspectSet::default(),
+            narrowing: AspectSet::default(),
         };
         for kind in [AspectKind::Population, AspectKind::Domain] {
             let set = vocabulary
@@ -158,8 +161,8 @@ impl Aspects {
             if aspect.kind == AspectKind::Domain {
                 out.optional = out.optional.with(i);
             }
-            if aspect.kind == AspectKind::Action {
-                out.actions = out.actions.with(i);
+            if aspect.narrows {
+                out.narrowing = out.narrowing.with(i);
             }
             let not = aspect.not.iter().map(|p| out.words(p)).collect();
             out.not.push(not);
@@ -312,10 +315,16 @@ impl Aspects {
             .fold(AspectSet::default(), |s, t| {
                 AspectSet(s.0 | self.named(t).0)
             });
+        let everywhere = questions
+            .iter()
+            .map(|q| self.asked(q))
+            .reduce(AspectSet::and)
+            .unwrap_or_default();
         EntryAspects {
             canonical: questions.first().map(|q| self.named(q)).unwrap_or_default(),
             strong,
             answer: self.named(answer),
+            everywhere,
         }
     }
 
@@ -333,8 +342,7 @@ impl Aspects {
             answer_only: compared.without(entry.strong).and(entry.answer),
             contrary,
             extra: entry.canonical.without(asked),
-            narrower: asked.and(self.actions).is_empty()
-                && !entry.canonical.and(self.actions).is_empty(),
+            narrower: entry.everywhere.and(self.narrowing).without(asked),
         }
     }
 
@@ -376,6 +384,12 @@ impl Aspects {
                 "asks about {}; the entry is about {}",
                 self.names(asked).join(", "),
                 self.names(entry).join(", ")
+            ));
+        }
+        if !v.narrower.is_empty() {
+            out.push(format!(
+                "the entry asks something narrower: {}, which the question does not ask",
+                self.names(v.narrower).join(", ")
             ));
         }
         if !v.answer_only.is_empty() {
@@ -460,6 +474,76 @@ mod tests {
         // The reverse: an entry about testing for a question that does not ask it.
         let plain = a.asked("Do you have an incident response plan?");
         assert_eq!(names(&a, a.verdict(plain, &tested).extra), ["testing"]);
+    }
+
+    #[test]
+    fn an_entry_every_variant_of_which_asks_a_review_is_narrower() {
+        let a = aspects();
+        let plain = a.asked("Do you have a privacy policy?");
+        let reviewed = asking(
+            &a,
+            "Is the privacy policy reviewed and updated at least annually?",
+            "Yes.",
+        );
+        let v = a.verdict(plain, &reviewed);
+        assert!(v.blocks());
+        assert_eq!(names(&a, v.narrower), ["review"]);
+        assert_eq!(
+            a.explain(&v),
+            ["the entry asks something narrower: review, which the question does not ask"]
+        );
+        // Asked, it is not narrower.
+        let asked = a.asked("Is the privacy policy reviewed every year?");
+        assert!(!a.verdict(asked, &reviewed).blocks());
+        // A variant without it says the entry also answers the plain question.
+        let both = a.of_entry(
+            &[
+                "Is the privacy policy reviewed annually?".to_string(),
+                "Do you have a privacy policy?".to_string(),
+            ],
+            &[],
+            "Yes.",
+        );
+        assert!(!a.verdict(plain, &both).blocks());
+        // A governance list is one ask ("there is a governed policy"), not a review.
+        let governed = asking(
+            &a,
+            "Are privacy policies established, documented, approved, communicated and reviewed?",
+            "Yes.",
+        );
+        assert!(!a.verdict(plain, &governed).blocks());
+        // Encrypting is what is done, not something done to a thing that exists.
+        let encrypted = asking(&a, "Do you encrypt customer data at rest?", "Yes.");
+        let stored = a.asked("How is stored customer data protected?");
+        assert!(!a.verdict(stored, &encrypted).blocks());
+    }
+
+    #[test]
+    fn words_that_name_things_are_not_the_actions() {
+        let a = aspects();
+        for text in [
+            "Are data at rest protected with libraries certified to approved standards?",
+            "Are development, test and production environments separated?",
+            "Is production data used in testing?",
+            "Does the application keep an audit log of administrator actions?",
+        ] {
+            let v = a.verdict(a.asked("Do you have a policy?"), &asking(&a, text, "Yes."));
+            assert!(v.narrower.is_empty(), "{text}: {:?}", names(&a, v.narrower));
+        }
+    }
+
+    #[test]
+    fn remote_is_a_qualifier_an_entry_must_name() {
+        let a = aspects();
+        let asked = a.asked("Can employees access customer data remotely?");
+        let count = asking(&a, "How many staff can access customer data?", "Four.");
+        assert_eq!(names(&a, a.verdict(asked, &count).missing), ["remote"]);
+        let remote = asking(
+            &a,
+            "Can staff reach customer data from home?",
+            "Yes, over VPN.",
+        );
+        assert!(!a.verdict(asked, &remote).blocks());
     }
 
     #[test]
