@@ -533,6 +533,31 @@ mod tests {
     }
 
     #[test]
+    fn a_training_entry_answers_training_and_a_model_is_not_trained_people() {
+        let a = aspects();
+        let training = asking(
+            &a,
+            "Is a security awareness training program established for all employees?",
+            "Yes.",
+        );
+        let program = a.asked("Does a formal personnel security program exist?");
+        assert_eq!(
+            names(&a, a.verdict(program, &training).narrower),
+            ["training"]
+        );
+        let aware = a.asked("Do you have an information security awareness program?");
+        assert!(!a.verdict(aware, &training).blocks());
+        // Teaching a model is not training people: neither side names it.
+        let model = asking(&a, "Do you use our data to train AI models?", "No.");
+        let asked = a.asked("Is user input data used to influence your AI model?");
+        assert!(!a.verdict(asked, &model).blocks());
+        assert!(
+            a.named("Is customer data used for training machine learning models?")
+                .is_empty()
+        );
+    }
+
+    #[test]
     fn remote_is_a_qualifier_an_entry_must_name() {
         let a = aspects();
         let asked = a.asked("Can employees access customer data remotely?");
