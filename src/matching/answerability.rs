@@ -558,6 +558,28 @@ mod tests {
     }
 
     #[test]
+    fn a_time_limit_is_asked_as_written_not_by_stem() {
+        let a = aspects();
+        for text in [
+            "Are SMS one-time codes accepted as a second factor?",
+            "Is the date/time of each sign-in recorded?",
+            "Is a background check run before the first day of work?",
+        ] {
+            assert!(
+                a.asked(text).is_empty(),
+                "{text}: {:?}",
+                names(&a, a.asked(text))
+            );
+        }
+        for text in [
+            "Are invoices paid in a timely manner?",
+            "Are breaches reported within one hour?",
+        ] {
+            assert_eq!(names(&a, a.asked(text)), ["time limit"], "{text}");
+        }
+    }
+
+    #[test]
     fn remote_is_a_qualifier_an_entry_must_name() {
         let a = aspects();
         let asked = a.asked("Can employees access customer data remotely?");
