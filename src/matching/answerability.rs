@@ -9,7 +9,9 @@
 //! (its answer alone is weaker evidence); a question about one population is
 //! not answered by an entry about another. Verbs listed three or more together
 //! ("established, documented, approved and maintained") are one ask, so none
-//! of them is compared on its own.
+//! of them is compared on its own. The reverse for actions done to a thing
+//! that exists (`narrows`: tested, reviewed, trained): an entry every variant
+//! of which asks one answers something narrower than a question that does not.
 
 use crate::mappings::{Answerability, AspectKind};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -126,7 +128,8 @@ pub struct Aspects {
     exclusive: Vec<AspectSet>,
     /// Aspects never required of an entry.
     optional: AspectSet,
-    /// Actions done to a thing that exists (tested, reviewed): asked by an entry, not by the question, it is narrower.
+    /// Actions done to a thing that exists (tested, reviewed): an entry that
+    /// asks one the question does not answers something narrower.
     narrowing: AspectSet,
 }
 
