@@ -6,7 +6,7 @@
 //! reviewed, notified), qualifiers (annually, within hours, independent) and
 //! populations (customers, staff, suppliers). A question that names an action
 //! or qualifier needs an entry whose question variants or tags name it too
-//! (its answer alone is weaker evidence); a question about one population is
+//! (its answer alone will do, and `why` says so); a question about one population is
 //! not answered by an entry about another. Verbs listed three or more together
 //! ("established, documented, approved and maintained") are one ask, so none
 //! of them is compared on its own. The reverse for actions done to a thing
