@@ -71,7 +71,8 @@ pub struct Verdict {
     /// The question's populations, when the entry is about others only.
     pub contrary: Option<(AspectSet, AspectSet)>,
     /// Aspects the entry's canonical question names that the question does
-    /// not: the entry may ask something narrower.
+    /// not, whatever their kind: a feature for calibration (`qfill eval
+    /// --features`); `narrower` is the part of it that holds an answer back.
     pub extra: AspectSet,
     /// Narrowing actions every variant of the entry asks and the question
     /// does not ("Do you have a policy?" / "Is the policy reviewed?").
